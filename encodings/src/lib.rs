@@ -1,0 +1,10 @@
+//! The policy model and its meaning: spanned AST, wildcard and ARN patterns, typed condition
+//! operators, the request model, the concrete evaluator, a solver-agnostic term IR, its lowering
+//! to Z3 and the decoding of models back into requests.
+//!
+//! This crate does no IO and never prints.
+
+pub mod diagnostic;
+pub mod glob;
+pub mod json;
+pub mod span;
