@@ -11,6 +11,13 @@ pub enum GlobToken {
     AnyChar,
     /// `*`: any run of characters, including the empty one.
     AnyRun,
+    /// `?` inside one of the first five components of an ARN: exactly one character that is
+    /// not `:`.
+    AnyCharNoColon,
+    /// `*` inside one of the first five components of an ARN: any run of characters without
+    /// `:`. (ARN components are split at the first five colons, so a wildcard there cannot
+    /// swallow a colon; only the sixth, resource, component uses [`GlobToken::AnyRun`].)
+    AnyRunNoColon,
 }
 
 /// A compiled wildcard pattern over a whole string.
@@ -61,7 +68,7 @@ impl Glob {
 
     /// Collapses runs of `*` (they mean the same as one).
     fn normalized(mut self) -> Glob {
-        self.tokens.dedup_by(|a, b| *a == GlobToken::AnyRun && *b == GlobToken::AnyRun);
+        self.tokens.dedup_by(|a, b| a == b && matches!(a, GlobToken::AnyRun | GlobToken::AnyRunNoColon));
         self
     }
 
@@ -92,33 +99,93 @@ impl Glob {
         let ci = self.case_insensitive;
         let s: Vec<char> = subject.chars().map(|c| fold(c, ci)).collect();
         let p = &self.tokens;
-        let (mut si, mut pi) = (0usize, 0usize);
-        let mut star: Option<(usize, usize)> = None;
-        while si < s.len() {
-            match p.get(pi) {
-                Some(GlobToken::AnyRun) => {
-                    star = Some((pi, si));
-                    pi += 1;
+        if !p.contains(&GlobToken::AnyRunNoColon) {
+            return match_greedy(p, &s);
+        }
+        match_nfa(p, &s)
+    }
+}
+
+/// Classic single-star backtracking, valid when every run token is [`GlobToken::AnyRun`].
+fn match_greedy(p: &[GlobToken], s: &[char]) -> bool {
+    let (mut si, mut pi) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        match p.get(pi) {
+            Some(GlobToken::AnyRun) => {
+                star = Some((pi, si));
+                pi += 1;
+            }
+            Some(t) if t.accepts(s[si]) => {
+                si += 1;
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, ss)) => {
+                    pi = sp + 1;
+                    si = ss + 1;
+                    star = Some((sp, ss + 1));
                 }
-                Some(GlobToken::AnyChar) => {
-                    si += 1;
-                    pi += 1;
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|t| t.is_run())
+}
+
+/// Position-set simulation, valid for every token kind. O(len(s) · len(p)).
+fn match_nfa(p: &[GlobToken], s: &[char]) -> bool {
+    let n = p.len();
+    let mut cur = vec![false; n + 1];
+    let mut next = vec![false; n + 1];
+    cur[0] = true;
+    close(p, &mut cur);
+    for &c in s {
+        next.iter_mut().for_each(|b| *b = false);
+        for i in 0..n {
+            if !cur[i] {
+                continue;
+            }
+            let t = p[i];
+            if t.is_run() {
+                if t.accepts(c) {
+                    next[i] = true;
                 }
-                Some(GlobToken::Char(c)) if *c == s[si] => {
-                    si += 1;
-                    pi += 1;
-                }
-                _ => match star {
-                    Some((sp, ss)) => {
-                        pi = sp + 1;
-                        si = ss + 1;
-                        star = Some((sp, ss + 1));
-                    }
-                    None => return false,
-                },
+            } else if t.accepts(c) {
+                next[i + 1] = true;
             }
         }
-        p[pi..].iter().all(|t| *t == GlobToken::AnyRun)
+        close(p, &mut next);
+        if !next.iter().any(|b| *b) {
+            return false;
+        }
+        std::mem::swap(&mut cur, &mut next);
+    }
+    cur[n]
+}
+
+/// Epsilon closure: a run token may match nothing.
+fn close(p: &[GlobToken], set: &mut [bool]) {
+    for i in 0..p.len() {
+        if set[i] && p[i].is_run() {
+            set[i + 1] = true;
+        }
+    }
+}
+
+impl GlobToken {
+    /// Whether this token can consume `c` (a run token consumes it and stays).
+    pub fn accepts(self, c: char) -> bool {
+        match self {
+            GlobToken::Char(x) => x == c,
+            GlobToken::AnyChar | GlobToken::AnyRun => true,
+            GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => c != ':',
+        }
+    }
+
+    /// `*`-like tokens.
+    pub fn is_run(self) -> bool {
+        matches!(self, GlobToken::AnyRun | GlobToken::AnyRunNoColon)
     }
 }
 
@@ -127,8 +194,8 @@ impl std::fmt::Display for Glob {
         for t in &self.tokens {
             match t {
                 GlobToken::Char(c) => write!(f, "{c}")?,
-                GlobToken::AnyChar => write!(f, "?")?,
-                GlobToken::AnyRun => write!(f, "*")?,
+                GlobToken::AnyChar | GlobToken::AnyCharNoColon => write!(f, "?")?,
+                GlobToken::AnyRun | GlobToken::AnyRunNoColon => write!(f, "*")?,
             }
         }
         Ok(())
@@ -189,6 +256,17 @@ mod tests {
         for s in ["DOC-EXAMPLE-BUCKET/1-test/object.jpg", "DOC-EXAMPLE-BUCKET/test/object.jpg", "DOC-EXAMPLE-BUCKET/1/2/test.jpg"] {
             assert!(!g.matches(s), "{s}");
         }
+    }
+
+    #[test]
+    fn no_colon_runs() {
+        let arn = Glob::from_tokens(
+            "arn:aws:x:".chars().map(GlobToken::Char).chain([GlobToken::AnyRunNoColon, GlobToken::Char(':'), GlobToken::Char('1'), GlobToken::Char(':'), GlobToken::AnyRun]).collect(),
+            false,
+        );
+        assert!(arn.matches("arn:aws:x:us-east-2:1:store/abc:1:finance"));
+        assert!(!arn.matches("arn:aws:x:us-east-2:9:store/abc:1:finance"));
+        assert!(arn.matches("arn:aws:x::1:"));
     }
 
     #[test]

@@ -7,4 +7,8 @@
 pub mod diagnostic;
 pub mod glob;
 pub mod json;
+pub mod parse;
+pub mod policy;
+pub mod condition;
+pub mod template;
 pub mod span;
