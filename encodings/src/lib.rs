@@ -5,10 +5,12 @@
 //! This crate does no IO and never prints.
 
 pub mod diagnostic;
+pub mod eval;
 pub mod glob;
 pub mod json;
 pub mod parse;
 pub mod policy;
+pub mod request;
 pub mod condition;
 pub mod template;
 pub mod span;

@@ -1,0 +1,289 @@
+//! The request model — a public contract:
+//!
+//! ```json
+//! { "principal": "arn:aws:iam::123456789012:role/app",
+//!   "action": "lambda:InvokeFunction",
+//!   "resource": "arn:aws:lambda:us-west-2:123456789012:function:my-function:prod",
+//!   "resource_account": "123456789012",
+//!   "context": { "aws:SourceVpc": "vpc-1", "aws:TagKeys": ["a", "b"] } }
+//! ```
+//! `principal` is optional (default: a role in the resource's account); a service principal is
+//! its service name (`s3.amazonaws.com`); `resource_account` defaults to the ARN's account
+//! field. A JSON list in `context` is a multivalued key; numbers and booleans may be JSON
+//! numbers/booleans or strings.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::json::{self, Json, JsonKind};
+use crate::policy::split_arn;
+use crate::span::FileId;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Request {
+    /// The principal as written (an ARN, a service name, or `anonymous`).
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// The account that owns the resource (`""` when unknown, e.g. an S3 ARN with no account
+    /// and none given).
+    pub resource_account: String,
+    /// Keyed by the lower-cased key name.
+    pub context: BTreeMap<String, ContextEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContextEntry {
+    /// The key as written.
+    pub written: String,
+    pub value: ContextValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContextValue {
+    Single(String),
+    Multi(Vec<String>),
+}
+
+/// What kind of caller a request's principal string denotes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrincipalKind {
+    /// `arn:aws:iam::ID:root`.
+    AccountRoot { account: String },
+    /// `arn:aws:iam::ID:role/path/name`: a session of that role, session name unknown.
+    Role { account: String, role_arn: String },
+    /// `arn:aws:sts::ID:assumed-role/name/session`.
+    AssumedRole { account: String, role_arn: String },
+    /// `arn:aws:iam::ID:user/path/name`.
+    User { account: String, name: String },
+    /// `arn:aws:sts::ID:federated-user/name`.
+    FederatedUser { account: String },
+    /// A service principal such as `s3.amazonaws.com`.
+    Service { name: String },
+    Anonymous,
+}
+
+impl PrincipalKind {
+    /// Classifies a principal string. Anything that is not an IAM/STS ARN, `anonymous` or `*`
+    /// is a service principal name.
+    pub fn of(principal: &str) -> PrincipalKind {
+        if principal == "anonymous" || principal == "*" {
+            return PrincipalKind::Anonymous;
+        }
+        let Some([_, partition, service, _, account, rest]) = split_arn(principal).filter(|_| principal.starts_with("arn:")) else {
+            return PrincipalKind::Service { name: principal.to_string() };
+        };
+        let account = account.to_string();
+        match (service, rest.split_once('/')) {
+            ("iam", None) if rest == "root" => PrincipalKind::AccountRoot { account },
+            ("iam", Some(("role", _))) => PrincipalKind::Role { account, role_arn: principal.to_string() },
+            ("iam", Some(("user", path))) => PrincipalKind::User { name: path.rsplit('/').next().unwrap_or(path).to_string(), account },
+            ("sts", Some(("assumed-role", path))) => {
+                let role = path.split('/').next().unwrap_or(path);
+                PrincipalKind::AssumedRole { role_arn: format!("arn:{partition}:iam::{account}:role/{role}"), account }
+            }
+            ("sts", Some(("federated-user", _))) => PrincipalKind::FederatedUser { account },
+            _ => PrincipalKind::Service { name: principal.to_string() },
+        }
+    }
+
+    /// The principal's own account (IAM principals only).
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            PrincipalKind::AccountRoot { account }
+            | PrincipalKind::Role { account, .. }
+            | PrincipalKind::AssumedRole { account, .. }
+            | PrincipalKind::User { account, .. }
+            | PrincipalKind::FederatedUser { account } => Some(account),
+            PrincipalKind::Service { .. } | PrincipalKind::Anonymous => None,
+        }
+    }
+}
+
+/// Condition keys the evaluator derives from the principal and resource when the request's
+/// context does not give them (lower-cased names).
+pub const DERIVED_KEYS: [&str; 7] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "aws:resourceaccount",
+    "aws:username",
+];
+
+impl Request {
+    /// Builds a request, defaulting `resource_account` to the ARN's account field.
+    pub fn new(principal: Option<&str>, action: &str, resource: &str, resource_account: Option<&str>) -> Request {
+        let resource_account = resource_account
+            .map(str::to_string)
+            .unwrap_or_else(|| split_arn(resource).map(|p| p[4].to_string()).unwrap_or_default());
+        let principal = principal.map(str::to_string).unwrap_or_else(|| {
+            let account = if resource_account.is_empty() { "123456789012" } else { &resource_account };
+            format!("arn:aws:iam::{account}:role/caller")
+        });
+        Request { principal, action: action.to_string(), resource: resource.to_string(), resource_account, context: BTreeMap::new() }
+    }
+
+    pub fn with(mut self, key: &str, value: ContextValue) -> Request {
+        self.context.insert(key.to_ascii_lowercase(), ContextEntry { written: key.to_string(), value });
+        self
+    }
+
+    pub fn kind(&self) -> PrincipalKind {
+        PrincipalKind::of(&self.principal)
+    }
+
+    /// The value of a derived key, computed from principal and resource.
+    pub fn derived(&self, key: &str) -> Option<ContextValue> {
+        let kind = self.kind();
+        let single = |s: &str| Some(ContextValue::Single(s.to_string()));
+        match key {
+            "aws:principalarn" => match &kind {
+                PrincipalKind::Role { role_arn, .. } | PrincipalKind::AssumedRole { role_arn, .. } => single(role_arn),
+                PrincipalKind::AccountRoot { .. } | PrincipalKind::User { .. } | PrincipalKind::FederatedUser { .. } => single(&self.principal),
+                _ => None,
+            },
+            "aws:principalaccount" => match &kind {
+                PrincipalKind::Anonymous => single("anonymous"),
+                k => k.account().and_then(single),
+            },
+            "aws:principaltype" => match kind {
+                PrincipalKind::AccountRoot { .. } => single("Account"),
+                PrincipalKind::Role { .. } | PrincipalKind::AssumedRole { .. } => single("AssumedRole"),
+                PrincipalKind::User { .. } => single("User"),
+                PrincipalKind::FederatedUser { .. } => single("FederatedUser"),
+                PrincipalKind::Anonymous => single("Anonymous"),
+                PrincipalKind::Service { .. } => None,
+            },
+            "aws:principalisawsservice" => match kind {
+                PrincipalKind::Anonymous => None,
+                PrincipalKind::Service { .. } => single("true"),
+                _ => single("false"),
+            },
+            "aws:principalservicename" => match kind {
+                PrincipalKind::Service { name } => single(&name),
+                _ => None,
+            },
+            "aws:resourceaccount" => (!self.resource_account.is_empty()).then(|| ContextValue::Single(self.resource_account.clone())),
+            "aws:username" => match kind {
+                PrincipalKind::User { name, .. } => single(&name),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The value of a context key (lower-cased name): as given, else derived.
+    pub fn value(&self, key: &str) -> Option<std::borrow::Cow<'_, ContextValue>> {
+        match self.context.get(key) {
+            Some(e) => Some(std::borrow::Cow::Borrowed(&e.value)),
+            None => self.derived(key).map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// The single value of a key, for policy variables (multivalued keys cannot be variables).
+    pub fn single(&self, key: &str) -> Option<std::borrow::Cow<'_, str>> {
+        match self.context.get(key) {
+            Some(ContextEntry { value: ContextValue::Single(s), .. }) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+            Some(_) => None,
+            None => match self.derived(key) {
+                Some(ContextValue::Single(s)) => Some(std::borrow::Cow::Owned(s)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The request as the JSON of the public contract (keys in a stable order).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut ctx = serde_json::Map::new();
+        for e in self.context.values() {
+            let v = match &e.value {
+                ContextValue::Single(s) => serde_json::Value::String(s.clone()),
+                ContextValue::Multi(vs) => serde_json::Value::Array(vs.iter().cloned().map(serde_json::Value::String).collect()),
+            };
+            ctx.insert(e.written.clone(), v);
+        }
+        let mut m = serde_json::Map::new();
+        m.insert("principal".into(), self.principal.clone().into());
+        m.insert("action".into(), self.action.clone().into());
+        m.insert("resource".into(), self.resource.clone().into());
+        m.insert("resource_account".into(), self.resource_account.clone().into());
+        m.insert("context".into(), serde_json::Value::Object(ctx));
+        serde_json::Value::Object(m)
+    }
+}
+
+/// Parses a request file. All problems are reported at once.
+pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>> {
+    let value = json::parse(src, file).map_err(|d| vec![d])?;
+    let mut diags = json::duplicate_keys(&value);
+    let JsonKind::Object(members) = &value.kind else {
+        return Err(vec![Diagnostic::error("invalid-request", "a request must be a JSON object", value.span)]);
+    };
+    let mut fields: BTreeMap<&str, &Json> = BTreeMap::new();
+    for m in members {
+        match m.key.as_str() {
+            "principal" | "action" | "resource" | "resource_account" | "context" => {
+                fields.insert(m.key.as_str(), &m.value);
+            }
+            other => diags.push(
+                Diagnostic::error("invalid-request", format!("unknown request field `{other}`"), m.key_span)
+                    .with_note("a request has `principal`, `action`, `resource`, `resource_account` and `context`"),
+            ),
+        }
+    }
+    let text = |name: &str, required: bool, diags: &mut Vec<Diagnostic>| -> Option<String> {
+        match fields.get(name).map(|v| (&v.kind, v.span)) {
+            Some((JsonKind::String(s), _)) => Some(s.text.clone()),
+            Some((_, span)) => {
+                diags.push(Diagnostic::error("invalid-request", format!("`{name}` must be a string"), span));
+                None
+            }
+            None if required => {
+                diags.push(Diagnostic::error("invalid-request", format!("the request has no `{name}`"), value.span));
+                None
+            }
+            None => None,
+        }
+    };
+    let principal = text("principal", false, &mut diags);
+    let action = text("action", true, &mut diags);
+    let resource = text("resource", true, &mut diags);
+    let resource_account = text("resource_account", false, &mut diags);
+    if let Some(a) = &action {
+        if a != "*" && !a.contains(':') {
+            if let Some(v) = fields.get("action") {
+                diags.push(Diagnostic::error("invalid-request", format!("action `{a}` is not of the form `service:Action`"), v.span));
+            }
+        }
+    }
+    let mut request = Request::new(principal.as_deref(), action.as_deref().unwrap_or(""), resource.as_deref().unwrap_or(""), resource_account.as_deref());
+    if let Some(ctx) = fields.get("context") {
+        match &ctx.kind {
+            JsonKind::Object(entries) => {
+                for e in entries {
+                    let scalar = |v: &Json| match &v.kind {
+                        JsonKind::String(s) => Some(s.text.clone()),
+                        JsonKind::Number(n) => Some(n.clone()),
+                        JsonKind::Bool(b) => Some(b.to_string()),
+                        _ => None,
+                    };
+                    let value = match &e.value.kind {
+                        JsonKind::Array(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>().map(ContextValue::Multi),
+                        _ => scalar(&e.value).map(ContextValue::Single),
+                    };
+                    match value {
+                        Some(v) => request = request.with(&e.key, v),
+                        None => diags.push(Diagnostic::error("invalid-request", format!("context value of `{}` must be a string, number, boolean or a list of them", e.key), e.value.span)),
+                    }
+                }
+            }
+            _ => diags.push(Diagnostic::error("invalid-request", "`context` must be an object", ctx.span)),
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(request)
+}
