@@ -301,6 +301,11 @@ impl Decimal {
         Some(Decimal { mantissa, scale: u32::try_from(scale).ok()? }.normalized())
     }
 
+    /// Formats after normalising (`150` at scale 2 prints `1.5`).
+    pub fn to_string_normalized(self) -> String {
+        self.normalized().to_string()
+    }
+
     fn normalized(mut self) -> Decimal {
         if self.mantissa == 0 {
             self.scale = 0;

@@ -372,6 +372,17 @@ pub fn condition_holds(c: &Condition, request: &Request) -> bool {
     }
 }
 
+/// The single-value test of `c` on the constant request value `v`, for conditions whose
+/// values hold no policy variable (`None` otherwise). Used by the SMT compiler for keys whose
+/// value is fixed by the principal's kind.
+pub fn single_test_constant(c: &Condition, v: &str) -> Option<bool> {
+    if c.matchers.iter().any(|m| m.glob.is_none()) {
+        return None;
+    }
+    let dummy = Request::new(None, "", "", None);
+    Some(single_test(c, v, &dummy))
+}
+
 /// The single-value test: positive `∃p. match(v, p)`; negated `∀p. ¬match(v, p)`. A request
 /// value that cannot be read in the operator's type makes the test false either way (§3.6).
 fn single_test(c: &Condition, v: &str, request: &Request) -> bool {
