@@ -1,0 +1,245 @@
+//! From string atoms to a finite problem: the "partition strings" step.
+//!
+//! String variables linked by equalities form groups. The globs a group is tested against cut
+//! the string space into finitely many classes ([`crate::partition`]); each variable becomes an
+//! integer class index, each `Matches` atom a disjunction over the classes whose strings match,
+//! and each equality `x = y` becomes `class(x) = class(y) ∧ (singleton(class(x)) ∨ e_xy)`,
+//! where the free boolean `e_xy` says whether two members of a class with several strings were
+//! chosen equal (transitivity of these equalities is asserted for every triple in a group).
+//! Every string model of the original formula maps to a model of this one and back (choosing
+//! witnesses per class), so sat/unsat answers are preserved exactly.
+
+use std::collections::BTreeMap;
+
+use super::factory::{self, and, not, or};
+use super::term::{BoolVar, GlobId, IntVar, StrVar, Term, Vars};
+use crate::glob::Glob;
+use crate::partition::{self, Domain, Partition, PartitionError};
+
+/// A group of string variables sharing one partition.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub members: Vec<StrVar>,
+    pub globs: Vec<Glob>,
+    pub partition: Partition,
+    /// Class variable of each member.
+    pub class_vars: BTreeMap<StrVar, IntVar>,
+    pub eq_vars: BTreeMap<(StrVar, StrVar), BoolVar>,
+}
+
+/// The finite problem and what is needed to turn its models back into strings.
+#[derive(Debug, Clone)]
+pub struct Finite {
+    /// The original variables plus class and equality variables.
+    pub vars: Vars,
+    pub assertions: Vec<Term>,
+    pub groups: Vec<Group>,
+    /// Which group each string variable is in.
+    pub group_of: BTreeMap<StrVar, usize>,
+}
+
+/// Rewrites `assertions` over `vars` into class form.
+pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<Finite, PartitionError> {
+    let n = vars.strs.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut y = x;
+        while p[y] != r {
+            let next = p[y];
+            p[y] = r;
+            y = next;
+        }
+        r
+    }
+    let mut eqs = Vec::new();
+    for t in assertions {
+        collect_eqs(t, &mut eqs);
+    }
+    for (a, b) in &eqs {
+        let (ra, rb) = (find(&mut parent, a.0 as usize), find(&mut parent, b.0 as usize));
+        if ra != rb {
+            parent[ra] = rb;
+        }
+    }
+    let mut by_root: BTreeMap<usize, Vec<StrVar>> = BTreeMap::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        by_root.entry(r).or_default().push(StrVar(i as u32));
+    }
+    let mut out_vars = vars.clone();
+    let mut groups = Vec::new();
+    let mut group_of = BTreeMap::new();
+    let mut glob_index: BTreeMap<(StrVar, GlobId), usize> = BTreeMap::new();
+    for members in by_root.into_values() {
+        let gi = groups.len();
+        let mut globs: Vec<Glob> = Vec::new();
+        for m in &members {
+            group_of.insert(*m, gi);
+            for (j, g) in vars.strs[m.0 as usize].globs.iter().enumerate() {
+                let idx = match globs.iter().position(|x| x == g) {
+                    Some(i) => i,
+                    None => {
+                        globs.push(g.clone());
+                        globs.len() - 1
+                    }
+                };
+                glob_index.insert((*m, GlobId(j as u32)), idx);
+            }
+        }
+        let partition = partition::partition(&globs, &Domain { forbidden: vec![], min_len: 0 }, state_limit)?;
+        let k = partition.classes.len() as i128;
+        let mut class_vars = BTreeMap::new();
+        for m in &members {
+            let name = format!("{}#class", vars.strs[m.0 as usize].name);
+            class_vars.insert(*m, out_vars.new_int(&name, 0, k - 1));
+        }
+        groups.push(Group { members, globs, partition, class_vars, eq_vars: BTreeMap::new() });
+    }
+    let mut out = Vec::new();
+    for t in assertions {
+        out.push(rewrite(t, &mut out_vars, &mut groups, &group_of, &glob_index));
+    }
+    // Transitivity of equality inside each group.
+    for gi in 0..groups.len() {
+        let members = groups[gi].members.clone();
+        if members.len() < 3 || groups[gi].eq_vars.is_empty() {
+            continue;
+        }
+        for a in 0..members.len() {
+            for b in 0..members.len() {
+                for c in 0..members.len() {
+                    if a == b || b == c || a == c {
+                        continue;
+                    }
+                    let ab = eq_term(&mut out_vars, &mut groups[gi], members[a], members[b]);
+                    let bc = eq_term(&mut out_vars, &mut groups[gi], members[b], members[c]);
+                    let ac = eq_term(&mut out_vars, &mut groups[gi], members[a], members[c]);
+                    out.push(factory::implies(and([ab, bc]), ac));
+                }
+            }
+        }
+    }
+    Ok(Finite { vars: out_vars, assertions: out, groups, group_of })
+}
+
+fn collect_eqs(t: &Term, out: &mut Vec<(StrVar, StrVar)>) {
+    match t {
+        Term::StrEq(a, b) => out.push((*a, *b)),
+        Term::Not(x) => collect_eqs(x, out),
+        Term::And(xs) | Term::Or(xs) => xs.iter().for_each(|x| collect_eqs(x, out)),
+        _ => {}
+    }
+}
+
+fn rewrite(t: &Term, vars: &mut Vars, groups: &mut [Group], group_of: &BTreeMap<StrVar, usize>, glob_index: &BTreeMap<(StrVar, GlobId), usize>) -> Term {
+    match t {
+        Term::Not(x) => not(rewrite(x, vars, groups, group_of, glob_index)),
+        Term::And(xs) => and(xs.iter().map(|x| rewrite(x, vars, groups, group_of, glob_index)).collect::<Vec<_>>()),
+        Term::Or(xs) => or(xs.iter().map(|x| rewrite(x, vars, groups, group_of, glob_index)).collect::<Vec<_>>()),
+        Term::Matches(v, g) => {
+            let (Some(&gi), Some(&idx)) = (group_of.get(v), glob_index.get(&(*v, *g))) else {
+                return factory::FALSE;
+            };
+            let group = &groups[gi];
+            let cv = group.class_vars[v];
+            let inside: Vec<i128> = (0..group.partition.classes.len()).filter(|&k| group.partition.classes[k].members[idx]).map(|k| k as i128).collect();
+            class_in(vars, cv, &inside, group.partition.classes.len())
+        }
+        Term::StrEq(a, b) => match group_of.get(a) {
+            Some(&gi) => eq_term(vars, &mut groups[gi], *a, *b),
+            None => factory::FALSE,
+        },
+        other => other.clone(),
+    }
+}
+
+/// `cv ∈ inside`, written with whichever of the set or its complement is smaller.
+fn class_in(vars: &Vars, cv: IntVar, inside: &[i128], k: usize) -> Term {
+    if inside.len() * 2 <= k {
+        or(inside.iter().map(|&c| factory::int_eq(vars, cv, c)).collect::<Vec<_>>())
+    } else {
+        let outside: Vec<i128> = (0..k as i128).filter(|c| !inside.contains(c)).collect();
+        not(or(outside.iter().map(|&c| factory::int_eq(vars, cv, c)).collect::<Vec<_>>()))
+    }
+}
+
+/// `a = b` for two members of one group.
+fn eq_term(vars: &mut Vars, group: &mut Group, a: StrVar, b: StrVar) -> Term {
+    if a == b {
+        return factory::TRUE;
+    }
+    let key = (a.min(b), a.max(b));
+    let e = match group.eq_vars.get(&key) {
+        Some(e) => *e,
+        None => {
+            let e = vars.new_bool(&format!("eq({},{})", vars.strs[key.0 .0 as usize].name, vars.strs[key.1 .0 as usize].name));
+            group.eq_vars.insert(key, e);
+            e
+        }
+    };
+    let (ca, cb) = (group.class_vars[&a], group.class_vars[&b]);
+    let singletons: Vec<i128> = (0..group.partition.classes.len()).filter(|&k| group.partition.classes[k].second.is_none()).map(|k| k as i128).collect();
+    let single = class_in(vars, ca, &singletons, group.partition.classes.len());
+    and([Term::IntVarEq(ca.min(cb), ca.max(cb)), or([single, factory::var(e)])])
+}
+
+/// The strings of one model: per string variable, chosen so that each has its class and the
+/// equalities of the model hold (equal where `eq` says so, distinct otherwise).
+pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool]) -> Vec<String> {
+    let mut out = vec![String::new(); finite.vars.strs.len()];
+    for group in &finite.groups {
+        let class_of = |v: &StrVar| ints[group.class_vars[v].0 as usize] as usize;
+        // Blocks of members that the model says are equal.
+        let mut blocks: Vec<Vec<StrVar>> = Vec::new();
+        for m in &group.members {
+            let k = class_of(m);
+            let singleton = group.partition.classes.get(k).is_some_and(|c| c.second.is_none());
+            let joins = blocks.iter().position(|b| {
+                let o = b[0];
+                class_of(&o) == k && (singleton || group.eq_vars.get(&(o.min(*m), o.max(*m))).is_some_and(|e| bools[e.0 as usize]))
+            });
+            match joins {
+                Some(i) => blocks[i].push(*m),
+                None => blocks.push(vec![*m]),
+            }
+        }
+        let mut used: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for block in blocks {
+            let k = class_of(&block[0]);
+            let Some(class) = group.partition.classes.get(k) else { continue };
+            let mut candidates: Vec<&str> = Vec::new();
+            for m in &block {
+                candidates.extend(finite.vars.strs[m.0 as usize].candidates.iter().map(String::as_str));
+            }
+            let taken = used.entry(k).or_default();
+            let domain = Domain { forbidden: vec![], min_len: 0 };
+            let first = partition::pick_witness(&group.globs, &domain, class, &candidates);
+            let value = if !taken.contains(&first) {
+                first
+            } else {
+                distinct_member(&group.globs, class, taken).unwrap_or(first)
+            };
+            taken.push(value.clone());
+            for m in block {
+                out[m.0 as usize] = value.clone();
+            }
+        }
+    }
+    out
+}
+
+/// Another string of `class`, different from every string in `taken`.
+fn distinct_member(globs: &[Glob], class: &partition::Class, taken: &[String]) -> Option<String> {
+    let mut tries: Vec<String> = class.second.iter().cloned().collect();
+    for base in [&class.witness].into_iter().chain(class.second.iter()) {
+        for suffix in ["x", "y", "z", "0", "1", "2", "-a", "-b"] {
+            tries.push(format!("{base}{suffix}"));
+            tries.push(format!("{suffix}{base}"));
+        }
+    }
+    tries.into_iter().find(|t| !taken.contains(t) && globs.iter().zip(&class.members).all(|(g, m)| g.matches(t) == *m))
+}

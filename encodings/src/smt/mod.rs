@@ -1,0 +1,23 @@
+//! The SMT core: policy sets → solver-agnostic terms → a finite problem → Z3 → a concrete
+//! request. Pipeline stages, one module each:
+//!
+//! | module | stage |
+//! |---|---|
+//! | [`term`], [`factory`] | the term IR and its simplifying constructors |
+//! | [`symbolic`] | the symbolic request: variables for every part of a request |
+//! | [`segments`] | globs over structured strings (principal and resource ARNs) |
+//! | [`compile`] | policy sets → decision terms, mirroring the evaluator |
+//! | [`finite`] | string atoms → class indices ("partition strings") |
+//! | [`solver`] | the only module that imports `z3` |
+//! | [`decode`] | a model → a [`crate::request::Request`] |
+//! | [`search`] | solve, decode, certify, repeat |
+
+pub mod compile;
+pub mod decode;
+pub mod factory;
+pub mod finite;
+pub mod search;
+pub mod segments;
+pub mod solver;
+pub mod symbolic;
+pub mod term;

@@ -1,0 +1,94 @@
+//! Finding concrete requests that satisfy a goal, each certified by the concrete evaluator.
+//!
+//! `search` asserts the goal and the request's well-formedness, partitions strings, asks Z3,
+//! decodes the model and hands the request to `certify` (a check built on
+//! [`crate::eval::evaluate`]). A request that fails certification is never returned as a
+//! finding: the search stops with [`SearchOutcome::Uncertified`], an internal error. To find
+//! several requests it blocks each found (action, resource) pair and asks again.
+
+use super::factory::{self, and, not};
+use super::finite::finitize;
+use super::solver::{solve, Outcome};
+use super::symbolic::Symbolic;
+use super::term::Term;
+use crate::glob::Glob;
+use crate::request::Request;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// Per solver call.
+    pub timeout_ms: u64,
+    pub max_results: usize,
+    /// Bound on the automaton built to partition one group of strings.
+    pub state_limit: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> SearchOptions {
+        SearchOptions { timeout_ms: 10_000, max_results: 1, state_limit: 200_000 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchOutcome {
+    /// The solver proved that no request satisfies the goal.
+    NoneExists,
+    /// Certified requests (at least one).
+    Found(Vec<Request>),
+    /// No answer: the reason (timeout, partition too large, …).
+    Unknown(String),
+    /// A model whose decoded request the evaluator does not confirm: a bug in airtight.
+    Uncertified(Request),
+}
+
+/// Looks for requests satisfying `goal` (a term over `sym`).
+pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn Fn(&Request) -> bool) -> SearchOutcome {
+    let mut sym = sym.clone();
+    let mut found: Vec<Request> = Vec::new();
+    let mut blocked: Vec<Term> = Vec::new();
+    while found.len() < options.max_results {
+        let mut assertions = sym.well_formed.clone();
+        assertions.push(goal.clone());
+        assertions.extend(blocked.iter().cloned());
+        let conj = and(assertions.clone());
+        if conj == factory::FALSE {
+            return finish(found, SearchOutcome::NoneExists);
+        }
+        let finite = match finitize(&sym.vars, &assertions, options.state_limit) {
+            Ok(f) => f,
+            Err(e) => return finish(found, SearchOutcome::Unknown(format!("the string partition is too large ({e:?})"))),
+        };
+        match solve(&finite.vars, &finite.assertions, options.timeout_ms) {
+            Outcome::Unsat => return finish(found, SearchOutcome::NoneExists),
+            Outcome::Unknown(reason) => {
+                let reason = if reason.contains("timeout") || reason.contains("canceled") { format!("timeout after {} ms", options.timeout_ms) } else { reason };
+                return finish(found, SearchOutcome::Unknown(reason));
+            }
+            Outcome::Sat { ints, bools } => {
+                let request = super::decode::decode(&sym, &finite, &ints, &bools);
+                if !certify(&request) {
+                    return SearchOutcome::Uncertified(request);
+                }
+                blocked.push(block(&mut sym, &request));
+                found.push(request);
+            }
+        }
+    }
+    SearchOutcome::Found(found)
+}
+
+fn finish(found: Vec<Request>, otherwise: SearchOutcome) -> SearchOutcome {
+    if found.is_empty() {
+        otherwise
+    } else {
+        SearchOutcome::Found(found)
+    }
+}
+
+/// A constraint excluding requests with the same action and resource as `request`.
+fn block(sym: &mut Symbolic, request: &Request) -> Term {
+    let same_action = factory::matches(&mut sym.vars, sym.action, Glob::literal(&request.action, true));
+    let cases = sym.resource_cases();
+    let same_resource = sym.cases_match(&cases, &Glob::literal(&request.resource, false));
+    not(and([same_action, same_resource]))
+}

@@ -1,0 +1,371 @@
+//! The symbolic request: every request the analysis ranges over, as variables.
+//!
+//! | request part | encoding |
+//! |---|---|
+//! | principal | kind ∈ {root, role, user, service, anonymous} (an int) and string components: `arn:aws:iam::{account}:root`, `…:role/{role_path}`, `…:user/{user_path}{user_name}`, `{service}`, `anonymous` |
+//! | action | one string, matched by case-insensitive globs, of the form `?*:?*` |
+//! | resource | kind ∈ {`*`, ARN}; an ARN is `arn:{partition}:{service}:{region}:{account}:{rest}` with colon-free components |
+//! | resource_account | a string, equal to the ARN's account component when that is non-empty |
+//! | context key of type String/ARN | presence flag + string (a list of `n ≤ N` strings when multivalued) |
+//! | Numeric | presence + integer scaled by `10^(s+1)`, `s` the largest scale among the policy's literals for that key |
+//! | Date | presence + integer milliseconds since the epoch |
+//! | Bool | presence + boolean |
+//! | IP | presence + (is-IPv6 flag, integer address) |
+//!
+//! Keys the evaluator derives (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:ResourceAccount`,
+//! …) are not variables: they are views of the principal and resource structure, so the two
+//! can never disagree. What the model leaves out is listed in `docs/encoding.md`.
+
+use std::collections::BTreeMap;
+
+use super::factory::{self, and, not, or};
+use super::segments::{glob_over, Seg};
+use super::term::{BoolVar, IntVar, StrVar, Term, Vars};
+use crate::condition::{Family, SetOp};
+use crate::eval::PolicySet;
+use crate::glob::{Glob, GlobToken};
+use crate::partition::Domain;
+use crate::policy::Policy;
+
+pub const PK_ROOT: i128 = 0;
+pub const PK_ROLE: i128 = 1;
+pub const PK_USER: i128 = 2;
+pub const PK_SERVICE: i128 = 3;
+pub const PK_ANONYMOUS: i128 = 4;
+pub const RK_STAR: i128 = 0;
+pub const RK_ARN: i128 = 1;
+
+/// Keys whose request values are lists (ArrayOf… in the Service Authorization Reference).
+pub const MULTIVALUED_KEYS: [&str; 10] = [
+    "aws:tagkeys",
+    "aws:calledvia",
+    "aws:principalorgpaths",
+    "aws:resourceorgpaths",
+    "aws:sourceorgpaths",
+    "aws:principalservicenameslist",
+    "aws:vpceorgpaths",
+    "lambda:layer",
+    "lambda:subnetids",
+    "lambda:securitygroupids",
+];
+
+/// The value type a context key is modelled with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Str,
+    /// Integers scaled by `10^scale`.
+    Num { scale: u32 },
+    Date,
+    Bool,
+    Ip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elem {
+    Str(StrVar),
+    Int(IntVar),
+    Bool(BoolVar),
+    Ip(BoolVar, IntVar),
+}
+
+/// A plain (non-derived) context key.
+#[derive(Debug, Clone)]
+pub struct KeyVar {
+    pub written: String,
+    pub ty: KeyType,
+    pub present: BoolVar,
+    /// `Some(n)` for a multivalued key: the list holds `elems[..n]`.
+    pub count: Option<IntVar>,
+    pub elems: Vec<Elem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Symbolic {
+    pub vars: Vars,
+    pub principal_kind: IntVar,
+    pub account: StrVar,
+    pub role_path: StrVar,
+    pub user_path: StrVar,
+    pub user_name: StrVar,
+    pub service: StrVar,
+    pub action: StrVar,
+    pub resource_kind: IntVar,
+    pub partition: StrVar,
+    pub resource_service: StrVar,
+    pub region: StrVar,
+    pub resource_arn_account: StrVar,
+    pub resource_rest: StrVar,
+    pub resource_account: StrVar,
+    pub keys: BTreeMap<String, KeyVar>,
+    /// Constraints every modelled request satisfies.
+    pub well_formed: Vec<Term>,
+}
+
+/// How the policies use one key.
+#[derive(Debug, Default, Clone)]
+struct Usage {
+    written: String,
+    families: Vec<Family>,
+    set_ops: usize,
+    max_scale: u32,
+    as_variable: bool,
+}
+
+fn colon_free(min_len: usize) -> Domain {
+    Domain { forbidden: vec![':'], min_len }
+}
+
+fn lit(text: &str) -> Glob {
+    Glob::literal(text, false)
+}
+
+impl Symbolic {
+    /// Builds the symbolic request for everything the given policy sets mention.
+    pub fn new(sets: &[&PolicySet]) -> Symbolic {
+        let mut vars = Vars::default();
+        let principal_kind = vars.new_int("principal.kind", PK_ROOT, PK_ANONYMOUS);
+        let account = vars.new_str("principal.account", colon_free(1));
+        let role_path = vars.new_str("principal.role", colon_free(1));
+        let user_path = vars.new_str("principal.user_path", colon_free(0));
+        let user_name = vars.new_str("principal.user_name", Domain { forbidden: vec![':', '/'], min_len: 1 });
+        let service = vars.new_str("principal.service", colon_free(1));
+        let action = vars.new_str("action", Domain { forbidden: vec![], min_len: 3 });
+        let resource_kind = vars.new_int("resource.kind", RK_STAR, RK_ARN);
+        let partition = vars.new_str("resource.partition", colon_free(1));
+        let resource_service = vars.new_str("resource.service", colon_free(1));
+        let region = vars.new_str("resource.region", colon_free(0));
+        let resource_arn_account = vars.new_str("resource.account", colon_free(0));
+        let resource_rest = vars.new_str("resource.rest", Domain { forbidden: vec![], min_len: 1 });
+        let resource_account = vars.new_str("resource_account", colon_free(0));
+        for (v, c) in [
+            (account, "123456789012"),
+            (role_path, "app"),
+            (user_name, "alice"),
+            (service, "s3.amazonaws.com"),
+            (partition, "aws"),
+            (resource_service, "lambda"),
+            (region, "us-east-1"),
+            (resource_arn_account, "123456789012"),
+            (resource_account, "123456789012"),
+            (resource_rest, "function:my-function"),
+            (action, "lambda:InvokeFunction"),
+        ] {
+            vars.add_candidate(v, c);
+        }
+        let mut sym = Symbolic {
+            vars,
+            principal_kind,
+            account,
+            role_path,
+            user_path,
+            user_name,
+            service,
+            action,
+            resource_kind,
+            partition,
+            resource_service,
+            region,
+            resource_arn_account,
+            resource_rest,
+            resource_account,
+            keys: BTreeMap::new(),
+            well_formed: Vec::new(),
+        };
+        let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
+        for set in sets {
+            for (_, p) in set.policies() {
+                collect_usage(p, &mut usage);
+            }
+        }
+        for (name, u) in usage {
+            if crate::request::DERIVED_KEYS.contains(&name.as_str()) {
+                continue;
+            }
+            sym.add_key(&name, &u);
+        }
+        sym.add_well_formedness();
+        sym
+    }
+
+    fn add_key(&mut self, name: &str, u: &Usage) {
+        let typed: Vec<Family> = u.families.iter().copied().filter(|f| !matches!(f, Family::Null)).collect();
+        let ty = if typed.iter().all(|f| matches!(f, Family::String | Family::Arn)) || u.as_variable {
+            KeyType::Str
+        } else if typed.iter().all(|f| *f == Family::Numeric) {
+            KeyType::Num { scale: u.max_scale + 1 }
+        } else if typed.iter().all(|f| *f == Family::Date) {
+            KeyType::Date
+        } else if typed.iter().all(|f| *f == Family::Bool) {
+            KeyType::Bool
+        } else if typed.iter().all(|f| *f == Family::Ip) {
+            KeyType::Ip
+        } else {
+            // Mixed families (or Binary): modelled as a string; the compiler rejects the
+            // operators it cannot encode on it, so nothing is silently dropped.
+            KeyType::Str
+        };
+        let multi = MULTIVALUED_KEYS.contains(&name) || (u.set_ops > 0 && !u.as_variable && !is_known_single(name));
+        let n = if multi { u.set_ops.max(1) } else { 1 };
+        let present = self.vars.new_bool(&format!("{name}.present"));
+        let count = multi.then(|| self.vars.new_int(&format!("{name}.count"), 0, n as i128));
+        let mut elems = Vec::new();
+        for i in 0..n {
+            let label = if multi { format!("{name}[{i}]") } else { name.to_string() };
+            elems.push(match ty {
+                KeyType::Str => Elem::Str(self.vars.new_str(&label, Domain { forbidden: vec![], min_len: 0 })),
+                KeyType::Num { .. } => Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30))),
+                KeyType::Date => Elem::Int(self.vars.new_int(&label, -62_135_596_800_000, 253_402_300_799_999)),
+                KeyType::Bool => Elem::Bool(self.vars.new_bool(&label)),
+                KeyType::Ip => Elem::Ip(self.vars.new_bool(&format!("{label}.v6")), self.vars.new_int(&label, i128::MIN, i128::MAX)),
+            });
+        }
+        for e in &elems {
+            if let Elem::Ip(v6, addr) = e {
+                let v4_max = super::compile::ip_enc(u128::from(u32::MAX));
+                let in_v4 = factory::int_cmp(&self.vars, *addr, crate::condition::Cmp::Le, v4_max);
+                self.well_formed.push(or([factory::var(*v6), in_v4]));
+            }
+        }
+        self.keys.insert(name.to_string(), KeyVar { written: u.written.clone(), ty, present, count, elems });
+    }
+
+    fn add_well_formedness(&mut self) {
+        let pk = self.principal_kind;
+        let mut wf = Vec::new();
+        // Principal components.
+        let is_user = factory::int_eq(&self.vars, pk, PK_USER);
+        let user_path_ok = or([factory::matches(&mut self.vars, self.user_path, lit("")), factory::matches(&mut self.vars, self.user_path, Glob::wildcard("*/", false))]);
+        wf.push(factory::implies(is_user, user_path_ok));
+        let not_anonymous = not(factory::matches(&mut self.vars, self.service, lit("anonymous")));
+        let not_star = not(factory::matches(&mut self.vars, self.service, lit("*")));
+        wf.push(and([not_anonymous, not_star]));
+        // Action: `service:name`.
+        wf.push(factory::matches(&mut self.vars, self.action, Glob::wildcard("?*:?*", true)));
+        // resource_account agrees with the ARN's account component when that is non-empty.
+        let is_arn = factory::int_eq(&self.vars, self.resource_kind, RK_ARN);
+        let arn_account_empty = factory::matches(&mut self.vars, self.resource_arn_account, lit(""));
+        wf.push(factory::implies(and([is_arn, not(arn_account_empty)]), factory::str_eq(self.resource_account, self.resource_arn_account)));
+        // Domains (colon-free components, non-empty names) as glob constraints.
+        for i in 0..self.vars.strs.len() {
+            let v = StrVar(i as u32);
+            let domain = self.vars.strs[i].domain.clone();
+            for c in &domain.forbidden {
+                let g = Glob::from_tokens(vec![GlobToken::AnyRun, GlobToken::Char(*c), GlobToken::AnyRun], false);
+                wf.push(not(factory::matches(&mut self.vars, v, g)));
+            }
+            if domain.min_len > 0 {
+                let mut tokens = vec![GlobToken::AnyChar; domain.min_len];
+                tokens.push(GlobToken::AnyRun);
+                wf.push(factory::matches(&mut self.vars, v, Glob::from_tokens(tokens, false)));
+            }
+        }
+        self.well_formed.extend(wf);
+    }
+
+    pub fn is_iam(&self) -> Term {
+        factory::int_cmp(&self.vars, self.principal_kind, crate::condition::Cmp::Le, PK_USER)
+    }
+
+    pub fn kind_is(&self, k: i128) -> Term {
+        factory::int_eq(&self.vars, self.principal_kind, k)
+    }
+
+    /// The principal's IAM ARN, per principal kind (guard, segments).
+    pub fn principal_arn_cases(&self) -> Vec<(Term, Vec<Seg>)> {
+        let head = || Seg::Const("arn:aws:iam::".into());
+        vec![
+            (self.kind_is(PK_ROOT), vec![head(), Seg::Var(self.account), Seg::Const(":root".into())]),
+            (self.kind_is(PK_ROLE), vec![head(), Seg::Var(self.account), Seg::Const(":role/".into()), Seg::Var(self.role_path)]),
+            (self.kind_is(PK_USER), vec![head(), Seg::Var(self.account), Seg::Const(":user/".into()), Seg::Var(self.user_path), Seg::Var(self.user_name)]),
+        ]
+    }
+
+    /// The principal string of the request contract, per principal kind.
+    pub fn principal_cases(&self) -> Vec<(Term, Vec<Seg>)> {
+        let mut cases = self.principal_arn_cases();
+        cases.push((self.kind_is(PK_SERVICE), vec![Seg::Var(self.service)]));
+        cases.push((self.kind_is(PK_ANONYMOUS), vec![Seg::Const("anonymous".into())]));
+        cases
+    }
+
+    pub fn resource_cases(&self) -> Vec<(Term, Vec<Seg>)> {
+        let c = |s: &str| Seg::Const(s.into());
+        vec![
+            (factory::int_eq(&self.vars, self.resource_kind, RK_STAR), vec![c("*")]),
+            (
+                factory::int_eq(&self.vars, self.resource_kind, RK_ARN),
+                vec![
+                    c("arn:"),
+                    Seg::Var(self.partition),
+                    c(":"),
+                    Seg::Var(self.resource_service),
+                    c(":"),
+                    Seg::Var(self.region),
+                    c(":"),
+                    Seg::Var(self.resource_arn_account),
+                    c(":"),
+                    Seg::Var(self.resource_rest),
+                ],
+            ),
+        ]
+    }
+
+    /// Cases (guard, segments) matching a glob.
+    pub fn cases_match(&mut self, cases: &[(Term, Vec<Seg>)], glob: &Glob) -> Term {
+        let mut alts = Vec::new();
+        for (guard, segs) in cases {
+            let m = glob_over(&mut self.vars, segs, glob);
+            alts.push(and([guard.clone(), m]));
+        }
+        or(alts)
+    }
+}
+
+fn is_known_single(name: &str) -> bool {
+    name.starts_with("aws:") && !MULTIVALUED_KEYS.contains(&name)
+}
+
+fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
+    let note_var = |key: &str, written: &str, usage: &mut BTreeMap<String, Usage>| {
+        let u = usage.entry(key.to_string()).or_default();
+        if u.written.is_empty() {
+            u.written = written.to_string();
+        }
+        u.as_variable = true;
+    };
+    for s in &policy.statements {
+        if let Some(r) = &s.resource {
+            for e in &r.entries {
+                for v in e.value.template.variables() {
+                    note_var(&v.key, &v.written, usage);
+                }
+            }
+        }
+        for c in &s.conditions {
+            for m in &c.matchers {
+                for v in m.template.variables() {
+                    note_var(&v.key, &v.written, usage);
+                }
+            }
+            let u = usage.entry(c.key.name.clone()).or_default();
+            if u.written.is_empty() || u.written.to_ascii_lowercase() == u.written && c.key.written != u.written {
+                u.written = c.key.written.clone();
+            }
+            let fam = c.op.base.family();
+            if !u.families.contains(&fam) {
+                u.families.push(fam);
+            }
+            if c.op.set.is_some() && fam != Family::Null {
+                u.set_ops += match c.op.set {
+                    Some(SetOp::ForAllValues) | Some(SetOp::ForAnyValue) => 1,
+                    None => 0,
+                };
+            }
+            for v in &c.values {
+                if let crate::condition::CondValue::Number(d) = &v.value {
+                    u.max_scale = u.max_scale.max(d.scale);
+                }
+            }
+        }
+    }
+}
