@@ -31,6 +31,14 @@ pub struct Cli {
 pub enum Command {
     /// Decide one request against a set of policies, as AWS would, and explain the decision.
     Simulate(SimulateArgs),
+    /// Prove that two policy sets allow exactly the same requests, or show one that differs.
+    Equiv(crate::prove::EquivArgs),
+    /// Prove that NEW allows nothing OLD does not (CheckNoNewAccess), or show the new access.
+    NoNewAccess(crate::prove::EquivArgs),
+    /// Is some request matching the constraints allowed? Shows one if so.
+    Can(crate::prove::CanArgs),
+    /// Prove that none of these actions is granted on these resources (CheckAccessNotGranted).
+    Never(crate::prove::NeverArgs),
 }
 
 /// The policies that take part in one authorization decision.
@@ -67,7 +75,7 @@ pub struct PolicySetArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Level(pub Vec<PathBuf>);
 
-fn parse_level(text: &str) -> Result<Level, String> {
+pub fn parse_level(text: &str) -> Result<Level, String> {
     let files: Vec<PathBuf> = text
         .split(',')
         .map(str::trim)
@@ -127,6 +135,10 @@ pub fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
     match cli.command {
         Command::Simulate(args) => crate::simulate::run(&args, io),
+        Command::Equiv(args) => crate::prove::run_equiv(&args, io),
+        Command::NoNewAccess(args) => crate::prove::run_no_new_access(&args, io),
+        Command::Can(args) => crate::prove::run_can(&args, io),
+        Command::Never(args) => crate::prove::run_never(&args, io),
     }
 }
 
@@ -155,7 +167,7 @@ mod tests {
             "r1.json",
         ])
         .expect("valid command line");
-        let Command::Simulate(args) = cli.command;
+        let Command::Simulate(args) = cli.command else { panic!("not simulate") };
         assert_eq!(
             args.policies.scp,
             vec![

@@ -8,5 +8,7 @@
 pub mod cli;
 pub mod exit;
 pub mod load;
+pub mod prove;
+pub mod query;
 pub mod report;
 pub mod simulate;

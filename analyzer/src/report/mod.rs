@@ -5,6 +5,7 @@
 //!   snippet) for stderr.
 //! - [`text`] explains a result to a person; [`json`] describes it for programs.
 
+pub mod answer;
 pub mod json;
 pub mod text;
 

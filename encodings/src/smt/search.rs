@@ -58,7 +58,23 @@ pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn
             Ok(f) => f,
             Err(e) => return finish(found, SearchOutcome::Unknown(format!("the string partition is too large ({e:?})"))),
         };
-        match solve(&finite.vars, &finite.assertions, options.timeout_ms) {
+        let mut outcome = solve(&finite.vars, &finite.assertions, options.timeout_ms);
+        let mut finite = finite;
+        if let Outcome::Sat { .. } = outcome {
+            // Prefer readable counterexamples: a role caller, an ARN resource. Each preference
+            // is kept only if the goal stays satisfiable with it.
+            for pref in preferences(&sym) {
+                let mut with = assertions.clone();
+                with.push(pref);
+                let Ok(f) = finitize(&sym.vars, &with, options.state_limit) else { continue };
+                if let o @ Outcome::Sat { .. } = solve(&f.vars, &f.assertions, options.timeout_ms) {
+                    assertions = with;
+                    outcome = o;
+                    finite = f;
+                }
+            }
+        }
+        match outcome {
             Outcome::Unsat => return finish(found, SearchOutcome::NoneExists),
             Outcome::Unknown(reason) => {
                 let reason = if reason.contains("timeout") || reason.contains("canceled") { format!("timeout after {} ms", options.timeout_ms) } else { reason };
@@ -75,6 +91,13 @@ pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn
         }
     }
     SearchOutcome::Found(found)
+}
+
+fn preferences(sym: &Symbolic) -> Vec<Term> {
+    vec![
+        factory::int_eq(&sym.vars, sym.principal_kind, super::symbolic::PK_ROLE),
+        factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
+    ]
 }
 
 fn finish(found: Vec<Request>, otherwise: SearchOutcome) -> SearchOutcome {
