@@ -71,8 +71,9 @@ pub fn partition(globs: &[Glob], domain: &Domain, state_limit: usize) -> Result<
     queue.push_back(0usize);
     while let Some(u) = queue.pop_front() {
         let (state, len) = nodes[u].clone();
+        let index = StepIndex::new(globs, &state);
         for c in alphabet(globs, &state, domain) {
-            let next = step(globs, &state, c);
+            let next = index.step(globs, &state, c);
             let nlen = (len + 1).min(domain.min_len);
             let key = (next, nlen);
             let v = match ids.get(&key) {
@@ -175,6 +176,60 @@ fn closed(g: &Glob, b: &[u64]) -> Vec<u64> {
         }
     }
     out
+}
+
+/// Which live globs can consume which character at one state: globs with a wildcard at a live
+/// position may consume anything; the others only their next literal characters. Stepping only
+/// those keeps long lists of literal actions cheap (most globs die on most characters).
+struct StepIndex {
+    /// Positions (in the state vector) of globs with a live wildcard.
+    wild: Vec<usize>,
+    /// Literal character (folded for case-insensitive globs) → positions in the state vector.
+    sensitive: HashMap<char, Vec<usize>>,
+    insensitive: HashMap<char, Vec<usize>>,
+}
+
+impl StepIndex {
+    fn new(globs: &[Glob], state: &State) -> StepIndex {
+        let mut index = StepIndex { wild: Vec::new(), sensitive: HashMap::new(), insensitive: HashMap::new() };
+        for (k, (i, b)) in state.iter().enumerate() {
+            let g = &globs[*i as usize];
+            let mut wild = false;
+            for p in 0..g.tokens.len() {
+                if !has(b, p) {
+                    continue;
+                }
+                match g.tokens[p] {
+                    GlobToken::Char(x) => {
+                        let map = if g.case_insensitive { &mut index.insensitive } else { &mut index.sensitive };
+                        let list = map.entry(x).or_default();
+                        if list.last() != Some(&k) {
+                            list.push(k);
+                        }
+                    }
+                    _ => wild = true,
+                }
+            }
+            if wild {
+                index.wild.push(k);
+            }
+        }
+        index
+    }
+
+    fn step(&self, globs: &[Glob], state: &State, c: char) -> State {
+        let mut ks: Vec<usize> = self.wild.clone();
+        if let Some(l) = self.sensitive.get(&c) {
+            ks.extend(l);
+        }
+        if let Some(l) = self.insensitive.get(&fold(c, true)) {
+            ks.extend(l);
+        }
+        ks.sort_unstable();
+        ks.dedup();
+        let sub: State = ks.into_iter().map(|k| state[k].clone()).collect();
+        step(globs, &sub, c)
+    }
 }
 
 fn step(globs: &[Glob], state: &State, c: char) -> State {

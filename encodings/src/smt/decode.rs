@@ -10,8 +10,8 @@ use crate::condition::{format_date, format_ip, Decimal};
 use crate::request::{ContextValue, Request};
 
 /// Builds the request a model describes.
-pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool]) -> Request {
-    let strings = choose_strings(finite, ints, bools);
+pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], model_strings: &std::collections::BTreeMap<u32, String>) -> Request {
+    let strings = choose_strings(finite, ints, bools, model_strings);
     let s = |v: super::term::StrVar| strings[v.0 as usize].clone();
     let int = |v: super::term::IntVar| ints[v.0 as usize];
     let account = s(sym.account);

@@ -16,12 +16,25 @@ use super::term::{BoolVar, GlobId, IntVar, StrVar, Term, Vars};
 use crate::glob::Glob;
 use crate::partition::{self, Domain, Partition, PartitionError};
 
+/// The globs of each variable left as a string (the fallback), for the solver.
+pub fn string_globs(finite: &Finite) -> BTreeMap<u32, Vec<Glob>> {
+    let mut out = BTreeMap::new();
+    for g in finite.groups.iter().filter(|g| g.partition.is_none()) {
+        for m in &g.members {
+            out.insert(m.0, g.globs.clone());
+        }
+    }
+    out
+}
+
 /// A group of string variables sharing one partition.
 #[derive(Debug, Clone)]
 pub struct Group {
     pub members: Vec<StrVar>,
     pub globs: Vec<Glob>,
-    pub partition: Partition,
+    /// The classes, or `None` when the group's automaton is too large: its variables then stay
+    /// strings for Z3's string solver (the fallback).
+    pub partition: Option<Partition>,
     /// Class variable of each member.
     pub class_vars: BTreeMap<StrVar, IntVar>,
     pub eq_vars: BTreeMap<(StrVar, StrVar), BoolVar>,
@@ -40,6 +53,7 @@ pub struct Finite {
 
 /// Rewrites `assertions` over `vars` into class form.
 pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<Finite, PartitionError> {
+    // Never fails today: a group whose automaton is too large falls back to strings.
     let n = vars.strs.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], x: usize) -> usize {
@@ -90,12 +104,23 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
                 glob_index.insert((*m, GlobId(j as u32)), idx);
             }
         }
-        let partition = partition::partition(&globs, &Domain { forbidden: vec![], min_len: 0 }, state_limit)?;
-        let k = partition.classes.len() as i128;
+        let partition = match partition::partition(&globs, &Domain { forbidden: vec![], min_len: 0 }, state_limit) {
+            Ok(mut p) => {
+                // Number classes in witness order: the classes matching a prefix glob
+                // (`ec2:Describe*`) then form one contiguous range, so atoms become a few
+                // interval tests.
+                p.classes.sort_by(|a, b| a.witness.cmp(&b.witness));
+                Some(p)
+            }
+            Err(PartitionError::TooManyStates { .. }) => None,
+        };
         let mut class_vars = BTreeMap::new();
-        for m in &members {
-            let name = format!("{}#class", vars.strs[m.0 as usize].name);
-            class_vars.insert(*m, out_vars.new_int(&name, 0, k - 1));
+        if let Some(p) = &partition {
+            let k = p.classes.len() as i128;
+            for m in &members {
+                let name = format!("{}#class", vars.strs[m.0 as usize].name);
+                class_vars.insert(*m, out_vars.new_int(&name, 0, k - 1));
+            }
         }
         groups.push(Group { members, globs, partition, class_vars, eq_vars: BTreeMap::new() });
     }
@@ -106,7 +131,7 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
     // Transitivity of equality inside each group.
     for gi in 0..groups.len() {
         let members = groups[gi].members.clone();
-        if members.len() < 3 || groups[gi].eq_vars.is_empty() {
+        if members.len() < 3 || groups[gi].eq_vars.is_empty() || groups[gi].partition.is_none() {
             continue;
         }
         for a in 0..members.len() {
@@ -145,11 +170,16 @@ fn rewrite(t: &Term, vars: &mut Vars, groups: &mut [Group], group_of: &BTreeMap<
                 return factory::FALSE;
             };
             let group = &groups[gi];
+            let Some(partition) = &group.partition else {
+                // String fallback: the atom stays, naming the glob in the group's list.
+                return Term::Matches(*v, GlobId(idx as u32));
+            };
             let cv = group.class_vars[v];
-            let inside: Vec<i128> = (0..group.partition.classes.len()).filter(|&k| group.partition.classes[k].members[idx]).map(|k| k as i128).collect();
-            class_in(vars, cv, &inside, group.partition.classes.len())
+            let inside: Vec<i128> = (0..partition.classes.len()).filter(|&k| partition.classes[k].members[idx]).map(|k| k as i128).collect();
+            class_in(vars, cv, &inside, partition.classes.len())
         }
         Term::StrEq(a, b) => match group_of.get(a) {
+            Some(&gi) if groups[gi].partition.is_none() => t.clone(),
             Some(&gi) => eq_term(vars, &mut groups[gi], *a, *b),
             None => factory::FALSE,
         },
@@ -157,14 +187,46 @@ fn rewrite(t: &Term, vars: &mut Vars, groups: &mut [Group], group_of: &BTreeMap<
     }
 }
 
-/// `cv ∈ inside`, written with whichever of the set or its complement is smaller.
+/// `cv ∈ inside` (sorted), written as intervals over whichever of the set or its complement
+/// has fewer runs of consecutive classes.
 fn class_in(vars: &Vars, cv: IntVar, inside: &[i128], k: usize) -> Term {
-    if inside.len() * 2 <= k {
-        or(inside.iter().map(|&c| factory::int_eq(vars, cv, c)).collect::<Vec<_>>())
+    let outside: Vec<i128> = {
+        let mut it = inside.iter().peekable();
+        (0..k as i128)
+            .filter(|c| {
+                while it.peek().is_some_and(|x| **x < *c) {
+                    it.next();
+                }
+                it.peek() != Some(&c)
+            })
+            .collect()
+    };
+    let (runs_in, runs_out) = (runs(inside), runs(&outside));
+    if runs_in.len() <= runs_out.len() {
+        intervals(vars, cv, &runs_in)
     } else {
-        let outside: Vec<i128> = (0..k as i128).filter(|c| !inside.contains(c)).collect();
-        not(or(outside.iter().map(|&c| factory::int_eq(vars, cv, c)).collect::<Vec<_>>()))
+        not(intervals(vars, cv, &runs_out))
     }
+}
+
+/// Maximal runs of consecutive integers in a sorted list.
+fn runs(sorted: &[i128]) -> Vec<(i128, i128)> {
+    let mut out: Vec<(i128, i128)> = Vec::new();
+    for &x in sorted {
+        match out.last_mut() {
+            Some((_, hi)) if *hi + 1 == x => *hi = x,
+            _ => out.push((x, x)),
+        }
+    }
+    out
+}
+
+fn intervals(vars: &Vars, cv: IntVar, runs: &[(i128, i128)]) -> Term {
+    use crate::condition::Cmp;
+    or(runs
+        .iter()
+        .map(|&(lo, hi)| if lo == hi { factory::int_eq(vars, cv, lo) } else { and([factory::int_cmp(vars, cv, Cmp::Ge, lo), factory::int_cmp(vars, cv, Cmp::Le, hi)]) })
+        .collect::<Vec<_>>())
 }
 
 /// `a = b` for two members of one group.
@@ -182,22 +244,29 @@ fn eq_term(vars: &mut Vars, group: &mut Group, a: StrVar, b: StrVar) -> Term {
         }
     };
     let (ca, cb) = (group.class_vars[&a], group.class_vars[&b]);
-    let singletons: Vec<i128> = (0..group.partition.classes.len()).filter(|&k| group.partition.classes[k].second.is_none()).map(|k| k as i128).collect();
-    let single = class_in(vars, ca, &singletons, group.partition.classes.len());
+    let Some(partition) = &group.partition else { return Term::StrEq(a.min(b), a.max(b)) };
+    let singletons: Vec<i128> = (0..partition.classes.len()).filter(|&k| partition.classes[k].second.is_none()).map(|k| k as i128).collect();
+    let single = class_in(vars, ca, &singletons, partition.classes.len());
     and([Term::IntVarEq(ca.min(cb), ca.max(cb)), or([single, factory::var(e)])])
 }
 
 /// The strings of one model: per string variable, chosen so that each has its class and the
 /// equalities of the model hold (equal where `eq` says so, distinct otherwise).
-pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool]) -> Vec<String> {
+pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool], strings: &BTreeMap<u32, String>) -> Vec<String> {
     let mut out = vec![String::new(); finite.vars.strs.len()];
     for group in &finite.groups {
+        let Some(partition) = &group.partition else {
+            for m in &group.members {
+                out[m.0 as usize] = strings.get(&m.0).cloned().unwrap_or_default();
+            }
+            continue;
+        };
         let class_of = |v: &StrVar| ints[group.class_vars[v].0 as usize] as usize;
         // Blocks of members that the model says are equal.
         let mut blocks: Vec<Vec<StrVar>> = Vec::new();
         for m in &group.members {
             let k = class_of(m);
-            let singleton = group.partition.classes.get(k).is_some_and(|c| c.second.is_none());
+            let singleton = partition.classes.get(k).is_some_and(|c| c.second.is_none());
             let joins = blocks.iter().position(|b| {
                 let o = b[0];
                 class_of(&o) == k && (singleton || group.eq_vars.get(&(o.min(*m), o.max(*m))).is_some_and(|e| bools[e.0 as usize]))
@@ -210,7 +279,7 @@ pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool]) -> Vec<Str
         let mut used: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for block in blocks {
             let k = class_of(&block[0]);
-            let Some(class) = group.partition.classes.get(k) else { continue };
+            let Some(class) = partition.classes.get(k) else { continue };
             let mut candidates: Vec<&str> = Vec::new();
             for m in &block {
                 candidates.extend(finite.vars.strs[m.0 as usize].candidates.iter().map(String::as_str));

@@ -8,7 +8,7 @@
 
 use super::factory::{self, and, not};
 use super::finite::finitize;
-use super::solver::{solve, Outcome};
+use super::solver::{solve_preferring, Outcome};
 use super::symbolic::Symbolic;
 use super::term::Term;
 use crate::glob::Glob;
@@ -54,34 +54,26 @@ pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn
         if conj == factory::FALSE {
             return finish(found, SearchOutcome::NoneExists);
         }
-        let finite = match finitize(&sym.vars, &assertions, options.state_limit) {
+        let prefs = preferences(&mut sym);
+        let hard = assertions.len();
+        let mut all = assertions.clone();
+        all.extend(prefs.iter().cloned());
+        let finite = match finitize(&sym.vars, &all, options.state_limit) {
             Ok(f) => f,
             Err(e) => return finish(found, SearchOutcome::Unknown(format!("the string partition is too large ({e:?})"))),
         };
-        let mut outcome = solve(&finite.vars, &finite.assertions, options.timeout_ms);
-        let mut finite = finite;
-        if let Outcome::Sat { .. } = outcome {
-            // Prefer readable counterexamples: a role caller, an ARN resource. Each preference
-            // is kept only if the goal stays satisfiable with it.
-            for pref in preferences(&sym) {
-                let mut with = assertions.clone();
-                with.push(pref);
-                let Ok(f) = finitize(&sym.vars, &with, options.state_limit) else { continue };
-                if let o @ Outcome::Sat { .. } = solve(&f.vars, &f.assertions, options.timeout_ms) {
-                    assertions = with;
-                    outcome = o;
-                    finite = f;
-                }
-            }
-        }
+        // `finitize` keeps the order of its input and appends its own constraints.
+        let mut rewritten = finite.assertions.clone();
+        let soft: Vec<Term> = rewritten.drain(hard..hard + prefs.len()).collect();
+        let outcome = solve_preferring(&finite.vars, &rewritten, &soft, &super::finite::string_globs(&finite), options.timeout_ms);
         match outcome {
             Outcome::Unsat => return finish(found, SearchOutcome::NoneExists),
             Outcome::Unknown(reason) => {
                 let reason = if reason.contains("timeout") || reason.contains("canceled") { format!("timeout after {} ms", options.timeout_ms) } else { reason };
                 return finish(found, SearchOutcome::Unknown(reason));
             }
-            Outcome::Sat { ints, bools } => {
-                let request = super::decode::decode(&sym, &finite, &ints, &bools);
+            Outcome::Sat { ints, bools, strings } => {
+                let request = super::decode::decode(&sym, &finite, &ints, &bools, &strings);
                 if !certify(&request) {
                     return SearchOutcome::Uncertified(request);
                 }
@@ -93,10 +85,13 @@ pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn
     SearchOutcome::Found(found)
 }
 
-fn preferences(sym: &Symbolic) -> Vec<Term> {
+/// Soft constraints for readable counterexamples, tried in order.
+fn preferences(sym: &mut Symbolic) -> Vec<Term> {
+    let aws = factory::matches(&mut sym.vars, sym.partition, Glob::literal("aws", false));
     vec![
         factory::int_eq(&sym.vars, sym.principal_kind, super::symbolic::PK_ROLE),
         factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
+        aws,
     ]
 }
 

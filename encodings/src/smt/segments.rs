@@ -55,13 +55,15 @@ fn walk(vars: &mut Vars, segs: &[Seg], glob: &Glob, i: usize, pos: usize, memo: 
         Some(Seg::Var(v)) => {
             let mut alts = Vec::new();
             for q in pos..=n {
-                let rest = walk(vars, segs, glob, i + 1, q, memo);
-                if rest == FALSE {
-                    continue;
-                }
+                // Check the atom first: alignments the variable's domain rules out are never
+                // explored, so their sub-globs never reach the variable's partition.
                 let end = if q < n && tokens[q].is_run() { q + 1 } else { q };
                 let sub = Glob { tokens: tokens[pos..end].to_vec(), case_insensitive: glob.case_insensitive };
                 if !possible(vars, *v, &sub) {
+                    continue;
+                }
+                let rest = walk(vars, segs, glob, i + 1, q, memo);
+                if rest == FALSE {
                     continue;
                 }
                 alts.push(and2(factory::matches(vars, *v, sub), rest));

@@ -1,20 +1,24 @@
 //! The one module that imports `z3`: lowers a finite problem (booleans and bounded integers
 //! only, see [`super::finite`]) into Z3 and reads back a model as plain data.
 //!
-//! z3 0.22 values are not `Send`; every call builds its own context inside
-//! `z3::with_z3_config`, so queries can run on rayon workers.
+//! z3 0.22 values are not `Send` and live in an implicit per-thread context: every call builds
+//! its Z3 objects on the calling thread from the plain-data IR and returns plain data, so
+//! queries can run on rayon workers.
 
-use z3::ast::{Bool, Int};
-use z3::{Config, SatResult, Solver};
+use std::collections::BTreeMap;
+
+use z3::ast::{Bool, Int, Regexp, String as ZString};
+use z3::{Params, SatResult, Solver};
 
 use super::term::{Term, Vars};
 use crate::condition::Cmp;
+use crate::glob::{Glob, GlobToken};
 
 /// What the solver said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A model: the value of every integer and boolean variable.
-    Sat { ints: Vec<i128>, bools: Vec<bool> },
+    Sat { ints: Vec<i128>, bools: Vec<bool>, strings: BTreeMap<u32, std::string::String> },
     Unsat,
     /// Timeout, resource limit or another reason Z3 gave.
     Unknown(String),
@@ -22,49 +26,87 @@ pub enum Outcome {
 
 /// Decides the conjunction of `assertions` over `vars` (which must hold no string atoms).
 pub fn solve(vars: &Vars, assertions: &[Term], timeout_ms: u64) -> Outcome {
-    let mut cfg = Config::new();
-    cfg.set_timeout_msec(timeout_ms);
-    cfg.set_model_generation(true);
-    let vars = vars.clone();
-    let assertions = assertions.to_vec();
-    z3::with_z3_config(&cfg, move || {
-        let ints: Vec<Int> = vars.ints.iter().enumerate().map(|(i, _)| Int::new_const(format!("i{i}"))).collect();
-        let bools: Vec<Bool> = vars.bools.iter().enumerate().map(|(i, _)| Bool::new_const(format!("b{i}"))).collect();
-        let solver = Solver::new();
-        for (i, info) in vars.ints.iter().enumerate() {
-            solver.assert(ints[i].ge(Int::from_i128(info.lo)));
-            solver.assert(ints[i].le(Int::from_i128(info.hi)));
-        }
-        for t in &assertions {
-            match lower(t, &ints, &bools) {
-                Some(b) => solver.assert(&b),
-                None => return Outcome::Unknown("internal: a string atom reached the solver".into()),
-            }
-        }
-        match solver.check() {
-            SatResult::Unsat => Outcome::Unsat,
-            SatResult::Unknown => Outcome::Unknown(solver.get_reason_unknown().unwrap_or_else(|| "unknown".into())),
-            SatResult::Sat => {
-                let Some(model) = solver.get_model() else {
-                    return Outcome::Unknown("the solver returned no model".into());
-                };
-                let ints = ints.iter().map(|v| model.eval(v, true).and_then(|x| x.as_i128()).unwrap_or(0)).collect();
-                let bools = bools.iter().map(|v| model.eval(v, true).and_then(|x| x.as_bool()).unwrap_or(false)).collect();
-                Outcome::Sat { ints, bools }
-            }
-        }
-    })
+    solve_preferring(vars, assertions, &[], &BTreeMap::new(), timeout_ms)
 }
 
-fn lower(t: &Term, ints: &[Int], bools: &[Bool]) -> Option<Bool> {
+/// Like [`solve`], and when satisfiable, also satisfies as many of `preferences` as it can,
+/// greedily in order (each kept only if the problem stays satisfiable with it). Preferences
+/// never change sat/unsat; they only pick a more readable model.
+///
+/// `strings` holds, for each string variable left as a string (the fallback of
+/// [`super::finite`]), the globs its `Matches` atoms refer to; those variables become Z3
+/// strings over printable ASCII and their globs regular expressions.
+pub fn solve_preferring(vars: &Vars, assertions: &[Term], preferences: &[Term], strings: &BTreeMap<u32, Vec<Glob>>, timeout_ms: u64) -> Outcome {
+    // z3 0.22 keeps one implicit context per thread, so repeated queries on a rayon worker
+    // reuse it instead of paying for a new context each time.
+    let ints: Vec<Int> = (0..vars.ints.len()).map(|i| Int::new_const(format!("i{i}"))).collect();
+    let bools: Vec<Bool> = (0..vars.bools.len()).map(|i| Bool::new_const(format!("b{i}"))).collect();
+    // A logic-specific solver skips the general-purpose preprocessing, which dominates on the
+    // small problems partitioning produces.
+    let solver = Solver::new_for_logic("QF_LIA").unwrap_or_else(Solver::new);
+    let mut params = Params::new();
+    params.set_u32("timeout", u32::try_from(timeout_ms).unwrap_or(u32::MAX));
+    solver.set_params(&params);
+    for (i, info) in vars.ints.iter().enumerate() {
+        solver.assert(ints[i].ge(Int::from_i128(info.lo)));
+        solver.assert(ints[i].le(Int::from_i128(info.hi)));
+    }
+    let strs: BTreeMap<u32, ZString> = strings.keys().map(|&v| (v, ZString::new_const(format!("s{v}")))).collect();
+    let printable = Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]).star();
+    for s in strs.values() {
+        solver.assert(s.regex_matches(&printable));
+    }
+    let env = Env { ints: &ints, bools: &bools, strs: &strs, globs: strings };
+    for t in assertions {
+        match lower(t, &env) {
+            Some(b) => solver.assert(&b),
+            None => return Outcome::Unknown("internal: a string atom reached the solver".into()),
+        }
+    }
+    let read = |solver: &Solver| -> Outcome {
+        match solver.get_model() {
+            Some(model) => Outcome::Sat {
+                ints: ints.iter().map(|v| model.eval(v, true).and_then(|x| x.as_i128()).unwrap_or(0)).collect(),
+                bools: bools.iter().map(|v| model.eval(v, true).and_then(|x| x.as_bool()).unwrap_or(false)).collect(),
+                strings: strs.iter().map(|(k, v)| (*k, model.eval(v, true).and_then(|x| x.as_string()).unwrap_or_default())).collect(),
+            },
+            None => Outcome::Unknown("the solver returned no model".into()),
+        }
+    };
+    let mut best = match solver.check() {
+        SatResult::Unsat => return Outcome::Unsat,
+        SatResult::Unknown => return Outcome::Unknown(solver.get_reason_unknown().unwrap_or_else(|| "unknown".into())),
+        SatResult::Sat => read(&solver),
+    };
+    for p in preferences {
+        let Some(b) = lower(p, &env) else { continue };
+        solver.push();
+        solver.assert(&b);
+        if solver.check() == SatResult::Sat {
+            best = read(&solver);
+        } else {
+            solver.pop(1);
+        }
+    }
+    best
+}
+
+struct Env<'a> {
+    ints: &'a [Int],
+    bools: &'a [Bool],
+    strs: &'a BTreeMap<u32, ZString>,
+    globs: &'a BTreeMap<u32, Vec<Glob>>,
+}
+
+fn lower(t: &Term, env: &Env) -> Option<Bool> {
     Some(match t {
         Term::Const(b) => Bool::from_bool(*b),
-        Term::Var(v) => bools[v.0 as usize].clone(),
-        Term::Not(x) => lower(x, ints, bools)?.not(),
-        Term::And(xs) => Bool::and(&xs.iter().map(|x| lower(x, ints, bools)).collect::<Option<Vec<_>>>()?),
-        Term::Or(xs) => Bool::or(&xs.iter().map(|x| lower(x, ints, bools)).collect::<Option<Vec<_>>>()?),
+        Term::Var(v) => env.bools[v.0 as usize].clone(),
+        Term::Not(x) => lower(x, env)?.not(),
+        Term::And(xs) => Bool::and(&xs.iter().map(|x| lower(x, env)).collect::<Option<Vec<_>>>()?),
+        Term::Or(xs) => Bool::or(&xs.iter().map(|x| lower(x, env)).collect::<Option<Vec<_>>>()?),
         Term::IntCmp(v, cmp, k) => {
-            let x = &ints[v.0 as usize];
+            let x = &env.ints[v.0 as usize];
             let k = Int::from_i128(*k);
             match cmp {
                 Cmp::Eq => x.eq(&k),
@@ -74,9 +116,50 @@ fn lower(t: &Term, ints: &[Int], bools: &[Bool]) -> Option<Bool> {
                 Cmp::Ge => x.ge(&k),
             }
         }
-        Term::IntVarEq(a, b) => ints[a.0 as usize].eq(&ints[b.0 as usize]),
-        Term::Matches(..) | Term::StrEq(..) => return None,
+        Term::IntVarEq(a, b) => env.ints[a.0 as usize].eq(&env.ints[b.0 as usize]),
+        Term::Matches(v, g) => {
+            let s = env.strs.get(&v.0)?;
+            let glob = env.globs.get(&v.0)?.get(g.0 as usize)?;
+            s.regex_matches(&regex(glob))
+        }
+        Term::StrEq(a, b) => env.strs.get(&a.0)?.eq(env.strs.get(&b.0)?),
     })
+}
+
+/// A glob as a Z3 regular expression over printable ASCII (`Regexp::full` is avoided for `?`:
+/// Z3 4.8.12 lacks `re.allchar`).
+fn regex(glob: &Glob) -> Regexp {
+    let any = || Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]);
+    let no_colon = || Regexp::union(&[Regexp::range(&' ', &'9'), Regexp::range(&';', &'['), Regexp::range(&']', &'~')]);
+    let parts: Vec<Regexp> = glob
+        .tokens
+        .iter()
+        .map(|t| match t {
+            GlobToken::Char(c) if glob.case_insensitive => {
+                let mut forms: Vec<char> = std::iter::once(*c).chain(c.to_uppercase()).collect();
+                forms.dedup();
+                union(forms.into_iter().map(|x| Regexp::literal(&x.to_string())).collect())
+            }
+            GlobToken::Char(c) => Regexp::literal(&c.to_string()),
+            GlobToken::AnyChar => any(),
+            GlobToken::AnyRun => Regexp::full(),
+            GlobToken::AnyCharNoColon => no_colon(),
+            GlobToken::AnyRunNoColon => no_colon().star(),
+        })
+        .collect();
+    match parts.len() {
+        0 => Regexp::literal(""),
+        1 => parts.into_iter().next().unwrap_or_else(|| Regexp::literal("")),
+        _ => Regexp::concat(&parts),
+    }
+}
+
+/// `re.union` needs two arguments or more on Z3 4.8.12.
+fn union(mut parts: Vec<Regexp>) -> Regexp {
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    Regexp::union(&parts)
 }
 
 /// The Z3 version string, e.g. `4.8.12`.

@@ -1,0 +1,174 @@
+//! Benchmark (not a test): no-new-access over real policy pairs, in both directions.
+//!
+//! (a) every edit in `../shared/corpus/aws-managed-history.jsonl`;
+//! (b) the quacky (original, mutant) pairs of `../shared/corpus/quacky/labels/*.csv`.
+//! Prints p50/p90/p99/max per query, the unknowns, the Z3 version and the wall time on 1 and
+//! 2 threads, and for (b) the agreement with the published labels. Skips cleanly when the
+//! shared corpus is absent.
+//!
+//! `cargo bench -p airtight-analyzer --bench smt_queries [-- --quick]`
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use airtight_analyzer::query::{no_new_access, QueryOptions, Verdict};
+use airtight_encodings::eval::PolicySet;
+use airtight_encodings::parse::parse_policy;
+use airtight_encodings::policy::Policy;
+use airtight_encodings::span::FileId;
+use rayon::prelude::*;
+
+struct Pair {
+    name: String,
+    old: Policy,
+    new: Policy,
+    /// quacky labels: (old ⇒ new holds, new ⇒ old holds), where "P1 ⇒ P2" means every request
+    /// P1 allows, P2 allows.
+    labels: Option<(bool, bool)>,
+}
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    p.is_dir().then_some(p)
+}
+
+fn parse(text: &str) -> Option<Policy> {
+    parse_policy(text, FileId(0)).policy
+}
+
+fn history(root: &Path) -> Vec<Pair> {
+    let Ok(text) = std::fs::read_to_string(root.join("aws-managed-history.jsonl")) else { return Vec::new() };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let (Some(old), Some(new)) = (parse(&v["old"].to_string()), parse(&v["new"].to_string())) else {
+            eprintln!("skipped (does not parse): {}", v["id"]);
+            continue;
+        };
+        out.push(Pair { name: v["id"].as_str().unwrap_or("?").to_string(), old, new, labels: None });
+    }
+    out
+}
+
+fn quacky(root: &Path) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for svc in ["ec2", "iam", "s3"] {
+        let Ok(text) = std::fs::read_to_string(root.join(format!("quacky/labels/{svc}.csv"))) else { continue };
+        for line in text.lines().skip(1) {
+            let cols: Vec<&str> = line.split(',').collect();
+            if cols.len() < 10 {
+                continue;
+            }
+            let read = |p: &str| std::fs::read_to_string(root.join("quacky").join(p.trim_start_matches('/'))).ok().and_then(|t| parse(&t));
+            let (Some(old), Some(new)) = (read(cols[0]), read(cols[1])) else {
+                eprintln!("skipped (does not parse): {} {}", cols[0], cols[1]);
+                continue;
+            };
+            // SAT = a request allowed by the first and not by the second exists.
+            let p1_implies_p2 = cols[2] == "UNSAT";
+            let p2_implies_p1 = cols[9] == "UNSAT";
+            out.push(Pair { name: format!("{} vs {}", cols[0], cols[1]), old, new, labels: Some((p1_implies_p2, p2_implies_p1)) });
+        }
+    }
+    out
+}
+
+fn set(p: &Policy) -> PolicySet {
+    PolicySet { identity: vec![p.clone()], ..PolicySet::default() }
+}
+
+/// (elapsed, verdict) for `a ⇒ b`: every request `a` allows, `b` allows (no-new-access(b, a)).
+fn implies(a: &Policy, b: &Policy, options: &QueryOptions) -> (Duration, Verdict) {
+    let start = Instant::now();
+    let verdict = match no_new_access(&set(b), &set(a), options) {
+        Ok(answer) => answer.verdict,
+        Err(e) => Verdict::Unknown { reason: e.to_string(), span: None },
+    };
+    (start.elapsed(), verdict)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(label: &str, pairs: &[Pair], threads: usize, options: &QueryOptions) -> Vec<(Verdict, Verdict)> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    let start = Instant::now();
+    let run = || -> Vec<((Duration, Verdict), (Duration, Verdict))> { pairs.par_iter().map(|p| (implies(&p.old, &p.new, options), implies(&p.new, &p.old, options))).collect() };
+    let results = match &pool {
+        Some(pool) => pool.install(run),
+        None => run(),
+    };
+    let wall = start.elapsed();
+    let mut times: Vec<Duration> = results.iter().flat_map(|(a, b)| [a.0, b.0]).collect();
+    times.sort();
+    let unknown: Vec<String> = results
+        .iter()
+        .zip(pairs)
+        .flat_map(|((a, b), p)| {
+            [a, b].into_iter().filter_map(move |(_, v)| match v {
+                Verdict::Unknown { reason, .. } => Some(format!("{}: {reason}", p.name)),
+                _ => None,
+            })
+        })
+        .collect();
+    println!(
+        "{label}: {} queries on {threads} thread(s): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; unknown {}; wall {:.2} s",
+        times.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.9).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        unknown.len(),
+        wall.as_secs_f64()
+    );
+    for u in unknown.iter().take(10) {
+        println!("  unknown: {u}");
+    }
+    results.into_iter().map(|(a, b)| (a.1, b.1)).collect()
+}
+
+fn main() {
+    let Some(root) = corpus() else {
+        println!("../shared/corpus is absent: nothing to benchmark");
+        return;
+    };
+    let quick = std::env::args().any(|a| a == "--quick");
+    println!("Z3 version: {}", airtight_encodings::smt::solver::z3_version());
+    let options = QueryOptions { timeout_ms: 10_000, max_counterexamples: 1 };
+    let mut hist = history(&root);
+    let mut qk = quacky(&root);
+    if quick {
+        hist.truncate(200);
+        qk.truncate(100);
+    }
+    println!("managed-policy history: {} pairs; quacky: {} pairs", hist.len(), qk.len());
+    for threads in [1, 2] {
+        report("history (no-new-access, both directions)", &hist, threads, &options);
+    }
+    let mut verdicts = Vec::new();
+    for threads in [1, 2] {
+        verdicts = report("quacky (containment, both directions)", &qk, threads, &options);
+    }
+    // Agreement with the published labels.
+    let (mut agree, mut disagree) = (0, Vec::new());
+    for (p, (ab, ba)) in qk.iter().zip(&verdicts) {
+        let Some((l_ab, l_ba)) = p.labels else { continue };
+        for (ours, theirs, dir) in [(ab, l_ab, "P1=>P2"), (ba, l_ba, "P2=>P1")] {
+            match ours {
+                Verdict::Holds if theirs => agree += 1,
+                Verdict::Violated if !theirs => agree += 1,
+                Verdict::Unknown { .. } => disagree.push(format!("{} {dir}: ours unknown", p.name)),
+                v => disagree.push(format!("{} {dir}: ours {v:?}, label {}", p.name, if theirs { "holds" } else { "violated" })),
+            }
+        }
+    }
+    println!("quacky labels: {agree} agree, {} disagree", disagree.len());
+    for d in &disagree {
+        println!("  disagree: {d}");
+    }
+}
