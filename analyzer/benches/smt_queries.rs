@@ -37,15 +37,25 @@ fn parse(text: &str) -> Option<Policy> {
 }
 
 fn history(root: &Path) -> Vec<Pair> {
-    let Ok(text) = std::fs::read_to_string(root.join("aws-managed-history.jsonl")) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(root.join("aws-managed-history.jsonl")) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let (Some(old), Some(new)) = (parse(&v["old"].to_string()), parse(&v["new"].to_string())) else {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let (Some(old), Some(new)) = (parse(&v["old"].to_string()), parse(&v["new"].to_string()))
+        else {
             eprintln!("skipped (does not parse): {}", v["id"]);
             continue;
         };
-        out.push(Pair { name: v["id"].as_str().unwrap_or("?").to_string(), old, new, labels: None });
+        out.push(Pair {
+            name: v["id"].as_str().unwrap_or("?").to_string(),
+            old,
+            new,
+            labels: None,
+        });
     }
     out
 }
@@ -53,13 +63,20 @@ fn history(root: &Path) -> Vec<Pair> {
 fn quacky(root: &Path) -> Vec<Pair> {
     let mut out = Vec::new();
     for svc in ["ec2", "iam", "s3"] {
-        let Ok(text) = std::fs::read_to_string(root.join(format!("quacky/labels/{svc}.csv"))) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(format!("quacky/labels/{svc}.csv")))
+        else {
+            continue;
+        };
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split(',').collect();
             if cols.len() < 10 {
                 continue;
             }
-            let read = |p: &str| std::fs::read_to_string(root.join("quacky").join(p.trim_start_matches('/'))).ok().and_then(|t| parse(&t));
+            let read = |p: &str| {
+                std::fs::read_to_string(root.join("quacky").join(p.trim_start_matches('/')))
+                    .ok()
+                    .and_then(|t| parse(&t))
+            };
             let (Some(old), Some(new)) = (read(cols[0]), read(cols[1])) else {
                 eprintln!("skipped (does not parse): {} {}", cols[0], cols[1]);
                 continue;
@@ -67,14 +84,22 @@ fn quacky(root: &Path) -> Vec<Pair> {
             // SAT = a request allowed by the first and not by the second exists.
             let p1_implies_p2 = cols[2] == "UNSAT";
             let p2_implies_p1 = cols[9] == "UNSAT";
-            out.push(Pair { name: format!("{} vs {}", cols[0], cols[1]), old, new, labels: Some((p1_implies_p2, p2_implies_p1)) });
+            out.push(Pair {
+                name: format!("{} vs {}", cols[0], cols[1]),
+                old,
+                new,
+                labels: Some((p1_implies_p2, p2_implies_p1)),
+            });
         }
     }
     out
 }
 
 fn set(p: &Policy) -> PolicySet {
-    PolicySet { identity: vec![p.clone()], ..PolicySet::default() }
+    PolicySet {
+        identity: vec![p.clone()],
+        ..PolicySet::default()
+    }
 }
 
 /// (elapsed, verdict) for `a ⇒ b`: every request `a` allows, `b` allows (no-new-access(b, a)).
@@ -82,7 +107,10 @@ fn implies(a: &Policy, b: &Policy, options: &QueryOptions) -> (Duration, Verdict
     let start = Instant::now();
     let verdict = match no_new_access(&set(b), &set(a), options) {
         Ok(answer) => answer.verdict,
-        Err(e) => Verdict::Unknown { reason: e.to_string(), span: None },
+        Err(e) => Verdict::Unknown {
+            reason: e.to_string(),
+            span: None,
+        },
     };
     (start.elapsed(), verdict)
 }
@@ -95,10 +123,28 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn report(label: &str, pairs: &[Pair], threads: usize, options: &QueryOptions) -> Vec<(Verdict, Verdict)> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+fn report(
+    label: &str,
+    pairs: &[Pair],
+    threads: usize,
+    options: &QueryOptions,
+) -> Vec<(Verdict, Verdict)> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
     let start = Instant::now();
-    let run = || -> Vec<((Duration, Verdict), (Duration, Verdict))> { pairs.par_iter().map(|p| (implies(&p.old, &p.new, options), implies(&p.new, &p.old, options))).collect() };
+    let run = || -> Vec<((Duration, Verdict), (Duration, Verdict))> {
+        pairs
+            .par_iter()
+            .map(|p| {
+                (
+                    implies(&p.old, &p.new, options),
+                    implies(&p.new, &p.old, options),
+                )
+            })
+            .collect()
+    };
     let results = match &pool {
         Some(pool) => pool.install(run),
         None => run(),
@@ -138,32 +184,58 @@ fn main() {
         return;
     };
     let quick = std::env::args().any(|a| a == "--quick");
-    println!("Z3 version: {}", airtight_encodings::smt::solver::z3_version());
-    let options = QueryOptions { timeout_ms: 10_000, max_counterexamples: 1 };
+    println!(
+        "Z3 version: {}",
+        airtight_encodings::smt::solver::z3_version()
+    );
+    let options = QueryOptions {
+        timeout_ms: 10_000,
+        max_counterexamples: 1,
+    };
     let mut hist = history(&root);
     let mut qk = quacky(&root);
     if quick {
         hist.truncate(200);
         qk.truncate(100);
     }
-    println!("managed-policy history: {} pairs; quacky: {} pairs", hist.len(), qk.len());
+    println!(
+        "managed-policy history: {} pairs; quacky: {} pairs",
+        hist.len(),
+        qk.len()
+    );
     for threads in [1, 2] {
-        report("history (no-new-access, both directions)", &hist, threads, &options);
+        report(
+            "history (no-new-access, both directions)",
+            &hist,
+            threads,
+            &options,
+        );
     }
     let mut verdicts = Vec::new();
     for threads in [1, 2] {
-        verdicts = report("quacky (containment, both directions)", &qk, threads, &options);
+        verdicts = report(
+            "quacky (containment, both directions)",
+            &qk,
+            threads,
+            &options,
+        );
     }
     // Agreement with the published labels.
     let (mut agree, mut disagree) = (0, Vec::new());
     for (p, (ab, ba)) in qk.iter().zip(&verdicts) {
-        let Some((l_ab, l_ba)) = p.labels else { continue };
+        let Some((l_ab, l_ba)) = p.labels else {
+            continue;
+        };
         for (ours, theirs, dir) in [(ab, l_ab, "P1=>P2"), (ba, l_ba, "P2=>P1")] {
             match ours {
                 Verdict::Holds if theirs => agree += 1,
                 Verdict::Violated if !theirs => agree += 1,
                 Verdict::Unknown { .. } => disagree.push(format!("{} {dir}: ours unknown", p.name)),
-                v => disagree.push(format!("{} {dir}: ours {v:?}, label {}", p.name, if theirs { "holds" } else { "violated" })),
+                v => disagree.push(format!(
+                    "{} {dir}: ours {v:?}, label {}",
+                    p.name,
+                    if theirs { "holds" } else { "violated" }
+                )),
             }
         }
     }

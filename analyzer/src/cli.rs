@@ -167,7 +167,9 @@ mod tests {
             "r1.json",
         ])
         .expect("valid command line");
-        let Command::Simulate(args) = cli.command else { panic!("not simulate") };
+        let Command::Simulate(args) = cli.command else {
+            panic!("not simulate")
+        };
         assert_eq!(
             args.policies.scp,
             vec![

@@ -33,7 +33,10 @@ pub struct QueryArgs {
 
 impl QueryArgs {
     fn options(&self) -> QueryOptions {
-        QueryOptions { timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64, max_counterexamples: self.max_counterexamples.max(1) }
+        QueryOptions {
+            timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
+            max_counterexamples: self.max_counterexamples.max(1),
+        }
     }
 }
 
@@ -51,26 +54,58 @@ pub struct SidesArgs {
     #[command(flatten)]
     pub shared: PolicySetArgs,
 
-    #[arg(long = "left-identity", visible_alias = "old-identity", value_name = "FILE")]
+    #[arg(
+        long = "left-identity",
+        visible_alias = "old-identity",
+        value_name = "FILE"
+    )]
     pub left_identity: Vec<PathBuf>,
-    #[arg(long = "left-resource-policy", visible_alias = "old-resource-policy", value_name = "FILE")]
+    #[arg(
+        long = "left-resource-policy",
+        visible_alias = "old-resource-policy",
+        value_name = "FILE"
+    )]
     pub left_resource_policy: Option<PathBuf>,
-    #[arg(long = "left-boundary", visible_alias = "old-boundary", value_name = "FILE")]
+    #[arg(
+        long = "left-boundary",
+        visible_alias = "old-boundary",
+        value_name = "FILE"
+    )]
     pub left_boundary: Option<PathBuf>,
-    #[arg(long = "left-session-policy", visible_alias = "old-session-policy", value_name = "FILE")]
+    #[arg(
+        long = "left-session-policy",
+        visible_alias = "old-session-policy",
+        value_name = "FILE"
+    )]
     pub left_session_policy: Option<PathBuf>,
     #[arg(long = "left-scp", visible_alias = "old-scp", value_name = "FILE[,FILE...]", value_parser = crate::cli::parse_level)]
     pub left_scp: Vec<Level>,
     #[arg(long = "left-rcp", visible_alias = "old-rcp", value_name = "FILE[,FILE...]", value_parser = crate::cli::parse_level)]
     pub left_rcp: Vec<Level>,
 
-    #[arg(long = "right-identity", visible_alias = "new-identity", value_name = "FILE")]
+    #[arg(
+        long = "right-identity",
+        visible_alias = "new-identity",
+        value_name = "FILE"
+    )]
     pub right_identity: Vec<PathBuf>,
-    #[arg(long = "right-resource-policy", visible_alias = "new-resource-policy", value_name = "FILE")]
+    #[arg(
+        long = "right-resource-policy",
+        visible_alias = "new-resource-policy",
+        value_name = "FILE"
+    )]
     pub right_resource_policy: Option<PathBuf>,
-    #[arg(long = "right-boundary", visible_alias = "new-boundary", value_name = "FILE")]
+    #[arg(
+        long = "right-boundary",
+        visible_alias = "new-boundary",
+        value_name = "FILE"
+    )]
     pub right_boundary: Option<PathBuf>,
-    #[arg(long = "right-session-policy", visible_alias = "new-session-policy", value_name = "FILE")]
+    #[arg(
+        long = "right-session-policy",
+        visible_alias = "new-session-policy",
+        value_name = "FILE"
+    )]
     pub right_session_policy: Option<PathBuf>,
     #[arg(long = "right-scp", visible_alias = "new-scp", value_name = "FILE[,FILE...]", value_parser = crate::cli::parse_level)]
     pub right_scp: Vec<Level>,
@@ -83,9 +118,25 @@ impl SidesArgs {
     fn side(&self, left: bool) -> PolicySetArgs {
         let mut s = self.shared.clone();
         let (pos, identity, resource, boundary, session, scp, rcp) = if left {
-            (&self.left, &self.left_identity, &self.left_resource_policy, &self.left_boundary, &self.left_session_policy, &self.left_scp, &self.left_rcp)
+            (
+                &self.left,
+                &self.left_identity,
+                &self.left_resource_policy,
+                &self.left_boundary,
+                &self.left_session_policy,
+                &self.left_scp,
+                &self.left_rcp,
+            )
         } else {
-            (&self.right, &self.right_identity, &self.right_resource_policy, &self.right_boundary, &self.right_session_policy, &self.right_scp, &self.right_rcp)
+            (
+                &self.right,
+                &self.right_identity,
+                &self.right_resource_policy,
+                &self.right_boundary,
+                &self.right_session_policy,
+                &self.right_scp,
+                &self.right_rcp,
+            )
         };
         s.identity.extend(pos.iter().cloned());
         s.identity.extend(identity.iter().cloned());
@@ -154,7 +205,9 @@ pub struct NeverArgs {
 }
 
 fn parse_key_value(text: &str) -> Result<(String, String), String> {
-    text.split_once('=').map(|(k, v)| (k.trim().to_string(), v.to_string())).ok_or_else(|| "expected KEY=VALUE".to_string())
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| "expected KEY=VALUE".to_string())
 }
 
 /// Which query, for rendering.
@@ -211,8 +264,12 @@ fn run_two(args: &EquivArgs, kind: QueryKind, io: &mut Io<'_>) -> Exit {
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
-    let Some((left, right)) = sets else { return Exit::BadInput };
-    if left.identity.is_empty() && left.resource.is_none() || right.identity.is_empty() && right.resource.is_none() {
+    let Some((left, right)) = sets else {
+        return Exit::BadInput;
+    };
+    if left.identity.is_empty() && left.resource.is_none()
+        || right.identity.is_empty() && right.resource.is_none()
+    {
         let _ = writeln!(io.err, "error: each side needs at least one identity or resource-based policy (e.g. `airtight {} OLD.json NEW.json`)", kind.name());
         return Exit::BadInput;
     }
@@ -221,7 +278,14 @@ fn run_two(args: &EquivArgs, kind: QueryKind, io: &mut Io<'_>) -> Exit {
         QueryKind::Equiv => query::equiv(&left, &right, &options),
         _ => query::no_new_access(&left, &right, &options),
     };
-    finish(&loader, kind, answer, &[&left, &right], args.query.format, io)
+    finish(
+        &loader,
+        kind,
+        answer,
+        &[&left, &right],
+        args.query.format,
+        io,
+    )
 }
 
 pub fn run_can(args: &CanArgs, io: &mut Io<'_>) -> Exit {
@@ -233,11 +297,23 @@ pub fn run_can(args: &CanArgs, io: &mut Io<'_>) -> Exit {
         context: args.context.clone(),
         absent: args.absent.clone(),
     };
-    run_one(&args.policies, QueryKind::Can, &args.query, io, |set, options| query::can(set, &constraints, options))
+    run_one(
+        &args.policies,
+        QueryKind::Can,
+        &args.query,
+        io,
+        |set, options| query::can(set, &constraints, options),
+    )
 }
 
 pub fn run_never(args: &NeverArgs, io: &mut Io<'_>) -> Exit {
-    run_one(&args.policies, QueryKind::Never, &args.query, io, |set, options| query::never(set, &args.action, &args.resource, options))
+    run_one(
+        &args.policies,
+        QueryKind::Never,
+        &args.query,
+        io,
+        |set, options| query::never(set, &args.action, &args.resource, options),
+    )
 }
 
 fn run_one(
@@ -257,7 +333,14 @@ fn run_one(
     finish(&loader, kind, answer, &[&set], q.format, io)
 }
 
-fn finish(loader: &Loader, kind: QueryKind, answer: Result<Answer, query::QueryError>, sets: &[&PolicySet], format: Format, io: &mut Io<'_>) -> Exit {
+fn finish(
+    loader: &Loader,
+    kind: QueryKind,
+    answer: Result<Answer, query::QueryError>,
+    sets: &[&PolicySet],
+    format: Format,
+    io: &mut Io<'_>,
+) -> Exit {
     let answer = match answer {
         Ok(a) => a,
         Err(e) => {

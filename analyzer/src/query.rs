@@ -23,7 +23,10 @@ pub struct QueryOptions {
 
 impl Default for QueryOptions {
     fn default() -> QueryOptions {
-        QueryOptions { timeout_ms: 10_000, max_counterexamples: 1 }
+        QueryOptions {
+            timeout_ms: 10_000,
+            max_counterexamples: 1,
+        }
     }
 }
 
@@ -69,41 +72,80 @@ pub struct Constraints {
 }
 
 /// A and B allow exactly the same requests.
-pub fn equiv(left: &PolicySet, right: &PolicySet, options: &QueryOptions) -> Result<Answer, QueryError> {
-    run(&[left, right], options, |sym| {
-        let l = compile_set(sym, left)?.allow;
-        let r = compile_set(sym, right)?.allow;
-        Ok(or([and([l.clone(), not(r.clone())]), and([not(l), r])]))
-    }, |req| {
-        let (l, r) = (evaluate(left, req), evaluate(right, req));
-        ((l.decision == Decision::Allow) != (r.decision == Decision::Allow), l, Some(r))
-    })
+pub fn equiv(
+    left: &PolicySet,
+    right: &PolicySet,
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
+    run(
+        &[left, right],
+        options,
+        |sym| {
+            let l = compile_set(sym, left)?.allow;
+            let r = compile_set(sym, right)?.allow;
+            Ok(or([and([l.clone(), not(r.clone())]), and([not(l), r])]))
+        },
+        |req| {
+            let (l, r) = (evaluate(left, req), evaluate(right, req));
+            (
+                (l.decision == Decision::Allow) != (r.decision == Decision::Allow),
+                l,
+                Some(r),
+            )
+        },
+    )
 }
 
 /// Every request NEW allows, OLD allows too (AWS CheckNoNewAccess).
-pub fn no_new_access(old: &PolicySet, new: &PolicySet, options: &QueryOptions) -> Result<Answer, QueryError> {
-    run(&[old, new], options, |sym| {
-        let o = compile_set(sym, old)?.allow;
-        let n = compile_set(sym, new)?.allow;
-        Ok(and([n, not(o)]))
-    }, |req| {
-        let (o, n) = (evaluate(old, req), evaluate(new, req));
-        (n.decision == Decision::Allow && o.decision != Decision::Allow, o, Some(n))
-    })
+pub fn no_new_access(
+    old: &PolicySet,
+    new: &PolicySet,
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
+    run(
+        &[old, new],
+        options,
+        |sym| {
+            let o = compile_set(sym, old)?.allow;
+            let n = compile_set(sym, new)?.allow;
+            Ok(and([n, not(o)]))
+        },
+        |req| {
+            let (o, n) = (evaluate(old, req), evaluate(new, req));
+            (
+                n.decision == Decision::Allow && o.decision != Decision::Allow,
+                o,
+                Some(n),
+            )
+        },
+    )
 }
 
 /// Some request matching `constraints` is allowed. "Holds" means such a request exists.
-pub fn can(set: &PolicySet, constraints: &Constraints, options: &QueryOptions) -> Result<Answer, QueryError> {
+pub fn can(
+    set: &PolicySet,
+    constraints: &Constraints,
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
     let fixed: Vec<(String, String)> = constraints.context.clone();
-    let answer = run(&[set], options, |sym| {
-        let allow = compile_set(sym, set)?.allow;
-        let c = constraint_terms(sym, constraints);
-        Ok(and([allow, c]))
-    }, |req| {
-        let req = with_fixed_context(req, &fixed);
-        let e = evaluate(set, &req);
-        (e.decision == Decision::Allow && satisfies(&req, constraints), e, None)
-    })?;
+    let answer = run(
+        &[set],
+        options,
+        |sym| {
+            let allow = compile_set(sym, set)?.allow;
+            let c = constraint_terms(sym, constraints);
+            Ok(and([allow, c]))
+        },
+        |req| {
+            let req = with_fixed_context(req, &fixed);
+            let e = evaluate(set, &req);
+            (
+                e.decision == Decision::Allow && satisfies(&req, constraints),
+                e,
+                None,
+            )
+        },
+    )?;
     // For `can`, finding a request is the positive answer.
     Ok(Answer {
         verdict: match answer.verdict {
@@ -114,22 +156,43 @@ pub fn can(set: &PolicySet, constraints: &Constraints, options: &QueryOptions) -
         counterexamples: answer
             .counterexamples
             .into_iter()
-            .map(|c| Counterexample { request: with_fixed_context(&c.request, &fixed), ..c })
+            .map(|c| Counterexample {
+                request: with_fixed_context(&c.request, &fixed),
+                ..c
+            })
             .collect(),
         elapsed: answer.elapsed,
     })
 }
 
 /// The policies grant none of these actions on these resources (AWS CheckAccessNotGranted).
-pub fn never(set: &PolicySet, actions: &[String], resources: &[String], options: &QueryOptions) -> Result<Answer, QueryError> {
-    let constraints = Constraints { actions: actions.to_vec(), resources: resources.to_vec(), ..Constraints::default() };
-    run(&[set], options, |sym| {
-        let allow = compile_set(sym, set)?.allow;
-        Ok(and([allow, constraint_terms(sym, &constraints)]))
-    }, |req| {
-        let e = evaluate(set, req);
-        (e.decision == Decision::Allow && satisfies(req, &constraints), e, None)
-    })
+pub fn never(
+    set: &PolicySet,
+    actions: &[String],
+    resources: &[String],
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
+    let constraints = Constraints {
+        actions: actions.to_vec(),
+        resources: resources.to_vec(),
+        ..Constraints::default()
+    };
+    run(
+        &[set],
+        options,
+        |sym| {
+            let allow = compile_set(sym, set)?.allow;
+            Ok(and([allow, constraint_terms(sym, &constraints)]))
+        },
+        |req| {
+            let e = evaluate(set, req);
+            (
+                e.decision == Decision::Allow && satisfies(req, &constraints),
+                e,
+                None,
+            )
+        },
+    )
 }
 
 fn with_fixed_context(req: &Request, fixed: &[(String, String)]) -> Request {
@@ -143,7 +206,10 @@ fn with_fixed_context(req: &Request, fixed: &[(String, String)]) -> Request {
 }
 
 fn any_glob(patterns: &[String], subject: &str, case_insensitive: bool) -> bool {
-    patterns.is_empty() || patterns.iter().any(|p| Glob::wildcard(p, case_insensitive).matches(subject))
+    patterns.is_empty()
+        || patterns
+            .iter()
+            .any(|p| Glob::wildcard(p, case_insensitive).matches(subject))
 }
 
 /// The constraints checked on a concrete request (the certification side of
@@ -160,27 +226,46 @@ fn satisfies(req: &Request, c: &Constraints) -> bool {
 fn constraint_terms(sym: &mut Symbolic, c: &Constraints) -> Term {
     let mut parts = Vec::new();
     if !c.actions.is_empty() {
-        let alts: Vec<Term> = c.actions.iter().map(|a| factory::matches(&mut sym.vars, sym.action, Glob::wildcard(a, true))).collect();
+        let alts: Vec<Term> = c
+            .actions
+            .iter()
+            .map(|a| factory::matches(&mut sym.vars, sym.action, Glob::wildcard(a, true)))
+            .collect();
         parts.push(or(alts));
     }
     if !c.resources.is_empty() {
         let cases = sym.resource_cases();
-        let alts: Vec<Term> = c.resources.iter().map(|r| sym.cases_match(&cases, &Glob::wildcard(r, false))).collect();
+        let alts: Vec<Term> = c
+            .resources
+            .iter()
+            .map(|r| sym.cases_match(&cases, &Glob::wildcard(r, false)))
+            .collect();
         parts.push(or(alts));
     }
     let cases = sym.principal_cases();
     if !c.principals.is_empty() {
-        let alts: Vec<Term> = c.principals.iter().map(|p| sym.cases_match(&cases, &Glob::wildcard(p, false))).collect();
+        let alts: Vec<Term> = c
+            .principals
+            .iter()
+            .map(|p| sym.cases_match(&cases, &Glob::wildcard(p, false)))
+            .collect();
         parts.push(or(alts));
     }
     for p in &c.not_principals {
         parts.push(not(sym.cases_match(&cases, &Glob::wildcard(p, false))));
     }
     for (k, v) in &c.context {
-        parts.push(airtight_encodings::smt::compile::key_equals(sym, &k.to_ascii_lowercase(), v));
+        parts.push(airtight_encodings::smt::compile::key_equals(
+            sym,
+            &k.to_ascii_lowercase(),
+            v,
+        ));
     }
     for k in &c.absent {
-        parts.push(not(airtight_encodings::smt::compile::key_present(sym, &k.to_ascii_lowercase())));
+        parts.push(not(airtight_encodings::smt::compile::key_present(
+            sym,
+            &k.to_ascii_lowercase(),
+        )));
     }
     and(parts)
 }
@@ -199,24 +284,45 @@ fn run(
         Ok(g) => g,
         Err(e) => {
             let span = Some(e.span());
-            return Ok(Answer { verdict: Verdict::Unknown { reason: e.to_string(), span }, counterexamples: Vec::new(), elapsed: start.elapsed() });
+            return Ok(Answer {
+                verdict: Verdict::Unknown {
+                    reason: e.to_string(),
+                    span,
+                },
+                counterexamples: Vec::new(),
+                elapsed: start.elapsed(),
+            });
         }
     };
     let certify: &Certify = &certify;
-    let search_options = SearchOptions { timeout_ms: options.timeout_ms, max_results: options.max_counterexamples.max(1), ..SearchOptions::default() };
+    let search_options = SearchOptions {
+        timeout_ms: options.timeout_ms,
+        max_results: options.max_counterexamples.max(1),
+        ..SearchOptions::default()
+    };
     let outcome = search(&sym, goal, &search_options, &|req| certify(req).0);
     let (verdict, requests) = match outcome {
         SearchOutcome::NoneExists => (Verdict::Holds, Vec::new()),
         SearchOutcome::Found(reqs) => (Verdict::Violated, reqs),
         SearchOutcome::Unknown(reason) => (Verdict::Unknown { reason, span: None }, Vec::new()),
-        SearchOutcome::Uncertified(req) => return Err(QueryError::Uncertified(req.to_json().to_string())),
+        SearchOutcome::Uncertified(req) => {
+            return Err(QueryError::Uncertified(req.to_json().to_string()))
+        }
     };
     let counterexamples = requests
         .into_iter()
         .map(|request| {
             let (_, left, right) = certify(&request);
-            Counterexample { request, left, right }
+            Counterexample {
+                request,
+                left,
+                right,
+            }
         })
         .collect();
-    Ok(Answer { verdict, counterexamples, elapsed: start.elapsed() })
+    Ok(Answer {
+        verdict,
+        counterexamples,
+        elapsed: start.elapsed(),
+    })
 }

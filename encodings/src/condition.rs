@@ -77,10 +77,33 @@ impl Cmp {
 pub const ALL_BASE_OPS: [BaseOp; 27] = {
     use BaseOp::*;
     [
-        StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike, StringNotLike,
-        NumericEquals, NumericNotEquals, NumericLessThan, NumericLessThanEquals, NumericGreaterThan, NumericGreaterThanEquals,
-        DateEquals, DateNotEquals, DateLessThan, DateLessThanEquals, DateGreaterThan, DateGreaterThanEquals,
-        Bool, BinaryEquals, IpAddress, NotIpAddress, ArnEquals, ArnLike, ArnNotEquals, ArnNotLike, Null,
+        StringEquals,
+        StringNotEquals,
+        StringEqualsIgnoreCase,
+        StringNotEqualsIgnoreCase,
+        StringLike,
+        StringNotLike,
+        NumericEquals,
+        NumericNotEquals,
+        NumericLessThan,
+        NumericLessThanEquals,
+        NumericGreaterThan,
+        NumericGreaterThanEquals,
+        DateEquals,
+        DateNotEquals,
+        DateLessThan,
+        DateLessThanEquals,
+        DateGreaterThan,
+        DateGreaterThanEquals,
+        Bool,
+        BinaryEquals,
+        IpAddress,
+        NotIpAddress,
+        ArnEquals,
+        ArnLike,
+        ArnNotEquals,
+        ArnNotLike,
+        Null,
     ]
 };
 
@@ -125,9 +148,24 @@ impl BaseOp {
     pub fn family(self) -> Family {
         use BaseOp::*;
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase | StringLike | StringNotLike => Family::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => Family::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => Family::Date,
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
+            | StringNotLike => Family::String,
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => Family::Numeric,
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals => Family::Date,
             Bool => Family::Bool,
             BinaryEquals => Family::Binary,
             IpAddress | NotIpAddress => Family::Ip,
@@ -139,7 +177,17 @@ impl BaseOp {
     /// The negated operators of §3.1: a key absent makes them true, several values are NOR-ed.
     pub fn is_negated(self) -> bool {
         use BaseOp::*;
-        matches!(self, StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals | DateNotEquals | NotIpAddress | ArnNotEquals | ArnNotLike)
+        matches!(
+            self,
+            StringNotEquals
+                | StringNotEqualsIgnoreCase
+                | StringNotLike
+                | NumericNotEquals
+                | DateNotEquals
+                | NotIpAddress
+                | ArnNotEquals
+                | ArnNotLike
+        )
     }
 
     /// For Numeric and Date operators: the comparison of the *positive* form.
@@ -157,11 +205,17 @@ impl BaseOp {
     /// Whether `*` and `?` in the policy value are wildcards.
     pub fn honours_wildcards(self) -> bool {
         use BaseOp::*;
-        matches!(self, StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike)
+        matches!(
+            self,
+            StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike
+        )
     }
 
     pub fn is_case_insensitive(self) -> bool {
-        matches!(self, BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase)
+        matches!(
+            self,
+            BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase
+        )
     }
 
     /// Whether policy variables are recognised in the values of this operator.
@@ -202,7 +256,11 @@ impl ConditionOp {
         if base == BaseOp::Null && if_exists {
             return Err(OpError::NullIfExists);
         }
-        Ok(ConditionOp { base, if_exists, set })
+        Ok(ConditionOp {
+            base,
+            if_exists,
+            set,
+        })
     }
 
     /// A canonical spelling close to `name` (case-insensitive match), if any.
@@ -298,7 +356,13 @@ impl Decimal {
         if neg {
             mantissa = -mantissa;
         }
-        Some(Decimal { mantissa, scale: u32::try_from(scale).ok()? }.normalized())
+        Some(
+            Decimal {
+                mantissa,
+                scale: u32::try_from(scale).ok()?,
+            }
+            .normalized(),
+        )
     }
 
     /// Formats after normalising (`150` at scale 2 prints `1.5`).
@@ -320,7 +384,10 @@ impl Decimal {
     /// Numeric comparison.
     pub fn compare(&self, other: &Decimal) -> std::cmp::Ordering {
         let scale = self.scale.max(other.scale);
-        match (scale_up(self.mantissa, scale - self.scale), scale_up(other.mantissa, scale - other.scale)) {
+        match (
+            scale_up(self.mantissa, scale - self.scale),
+            scale_up(other.mantissa, scale - other.scale),
+        ) {
             (Some(a), Some(b)) => a.cmp(&b),
             _ => (self.mantissa as f64 / 10f64.powi(self.scale as i32))
                 .partial_cmp(&(other.mantissa as f64 / 10f64.powi(other.scale as i32)))
@@ -368,7 +435,11 @@ impl Cidr {
         if prefix > max {
             return None;
         }
-        Some(Cidr { v6, network: bits & mask(prefix, max), prefix })
+        Some(Cidr {
+            v6,
+            network: bits & mask(prefix, max),
+            prefix,
+        })
     }
 
     pub fn contains(&self, v6: bool, addr: u128) -> bool {
@@ -379,7 +450,12 @@ impl Cidr {
     /// The first and last address of the network.
     pub fn range(&self) -> (u128, u128) {
         let max = if self.v6 { 128 } else { 32 };
-        let host = !mask(self.prefix, max) & if self.v6 { u128::MAX } else { u128::from(u32::MAX) };
+        let host = !mask(self.prefix, max)
+            & if self.v6 {
+                u128::MAX
+            } else {
+                u128::from(u32::MAX)
+            };
         (self.network, self.network | host)
     }
 }
@@ -388,7 +464,11 @@ fn mask(prefix: u8, max: u8) -> u128 {
     if prefix == 0 {
         0
     } else {
-        let all = if max == 128 { u128::MAX } else { u128::from(u32::MAX) };
+        let all = if max == 128 {
+            u128::MAX
+        } else {
+            u128::from(u32::MAX)
+        };
         (all << (max - prefix)) & all
     }
 }
@@ -398,7 +478,9 @@ pub fn parse_ip(text: &str) -> Option<(bool, u128, u8)> {
     if let Ok(v4) = text.parse::<std::net::Ipv4Addr>() {
         return Some((false, u128::from(u32::from(v4)), 32));
     }
-    text.parse::<std::net::Ipv6Addr>().ok().map(|v6| (true, u128::from(v6), 128))
+    text.parse::<std::net::Ipv6Addr>()
+        .ok()
+        .map(|v6| (true, u128::from(v6), 128))
 }
 
 /// Formats an address as [`parse_ip`] reads it.
@@ -406,7 +488,8 @@ pub fn format_ip(v6: bool, bits: u128) -> String {
     if v6 {
         std::net::Ipv6Addr::from(bits).to_string()
     } else {
-        std::net::Ipv4Addr::from(u32::try_from(bits & u128::from(u32::MAX)).unwrap_or(0)).to_string()
+        std::net::Ipv4Addr::from(u32::try_from(bits & u128::from(u32::MAX)).unwrap_or(0))
+            .to_string()
     }
 }
 
@@ -419,7 +502,10 @@ pub fn parse_date(text: &str) -> Option<i64> {
         return t.parse::<i64>().ok()?.checked_mul(1000);
     }
     if let Some(d) = Decimal::parse(t).filter(|_| t.contains('.') && !t.contains('-')) {
-        let millis = Decimal { mantissa: d.mantissa, scale: d.scale };
+        let millis = Decimal {
+            mantissa: d.mantissa,
+            scale: d.scale,
+        };
         let scaled = millis.mantissa.checked_mul(1000)? / 10i128.checked_pow(millis.scale)?;
         return i64::try_from(scaled).ok();
     }
@@ -431,7 +517,11 @@ pub fn parse_date(text: &str) -> Option<i64> {
     let year: i64 = parse_fixed(parts.next()?, 4)?;
     let month: i64 = parts.next().map(|m| parse_fixed(m, 2)).unwrap_or(Some(1))?;
     let day: i64 = parts.next().map(|d| parse_fixed(d, 2)).unwrap_or(Some(1))?;
-    if parts.next().is_some() || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+    if parts.next().is_some()
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+    {
         return None;
     }
     let mut millis = days_from_civil(year, month, day) * 86_400_000;
@@ -467,11 +557,16 @@ fn split_zone(time: &str) -> Option<(&str, i64)> {
     let (clock, zone) = time.split_at(i);
     let sign = if zone.starts_with('-') { -1 } else { 1 };
     let (h, m) = zone[1..].split_once(':')?;
-    Some((clock, sign * (parse_fixed::<i64>(h, 2)? * 60 + parse_fixed::<i64>(m, 2)?)))
+    Some((
+        clock,
+        sign * (parse_fixed::<i64>(h, 2)? * 60 + parse_fixed::<i64>(m, 2)?),
+    ))
 }
 
 fn parse_fixed<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
-    (s.len() == len && s.chars().all(|c| c.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -507,7 +602,12 @@ pub fn format_date(millis: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, mi, s, ms) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, mi, s, ms) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     if ms == 0 {
         format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
     } else {
@@ -531,11 +631,24 @@ mod tests {
     #[test]
     fn operator_names() {
         let op = ConditionOp::parse("ForAllValues:StringNotEqualsIfExists").expect("valid");
-        assert_eq!(op, ConditionOp { base: BaseOp::StringNotEquals, if_exists: true, set: Some(SetOp::ForAllValues) });
+        assert_eq!(
+            op,
+            ConditionOp {
+                base: BaseOp::StringNotEquals,
+                if_exists: true,
+                set: Some(SetOp::ForAllValues)
+            }
+        );
         assert_eq!(op.name(), "ForAllValues:StringNotEqualsIfExists");
-        assert_eq!(ConditionOp::parse("NullIfExists"), Err(OpError::NullIfExists));
+        assert_eq!(
+            ConditionOp::parse("NullIfExists"),
+            Err(OpError::NullIfExists)
+        );
         assert_eq!(ConditionOp::parse("stringequals"), Err(OpError::Unknown));
-        assert_eq!(ConditionOp::suggest("stringequalsifexists").as_deref(), Some("StringEqualsIfExists"));
+        assert_eq!(
+            ConditionOp::suggest("stringequalsifexists").as_deref(),
+            Some("StringEqualsIfExists")
+        );
         for op in ALL_BASE_OPS {
             assert_eq!(BaseOp::from_name(op.name()), Some(op));
         }
@@ -575,8 +688,14 @@ mod tests {
         assert_eq!(parse_date("2020-01-01"), Some(1_577_836_800_000));
         assert_eq!(parse_date("2020"), Some(1_577_836_800_000));
         assert_eq!(parse_date("1577836800"), Some(1_577_836_800_000));
-        assert_eq!(parse_date("2020-01-01T01:00+01:00"), Some(1_577_836_800_000));
-        assert_eq!(parse_date("2020-01-01T00:00:00.5Z"), Some(1_577_836_800_500));
+        assert_eq!(
+            parse_date("2020-01-01T01:00+01:00"),
+            Some(1_577_836_800_000)
+        );
+        assert_eq!(
+            parse_date("2020-01-01T00:00:00.5Z"),
+            Some(1_577_836_800_500)
+        );
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("2020-13-01").is_none());
         assert_eq!(format_date(1_577_836_800_500), "2020-01-01T00:00:00.500Z");

@@ -6,8 +6,12 @@
 
 use base64::Engine as _;
 
-use crate::condition::{parse_bool, parse_date, parse_ip, BaseOp, CondValue, Decimal, Family, SetOp};
-use crate::policy::{Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, Statement};
+use crate::condition::{
+    parse_bool, parse_date, parse_ip, BaseOp, CondValue, Decimal, Family, SetOp,
+};
+use crate::policy::{
+    Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, Statement,
+};
 use crate::request::{ContextValue, PrincipalKind, Request};
 use crate::span::{FileId, Span};
 
@@ -99,7 +103,12 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
 
     // Step 2: explicit deny anywhere.
     let mut denies = Vec::new();
-    let identity_side = set.identity.iter().map(|p| (PolicyKind::Identity, p)).chain(set.boundary.iter().map(|p| (PolicyKind::Boundary, p))).chain(set.session.iter().map(|p| (PolicyKind::Session, p)));
+    let identity_side = set
+        .identity
+        .iter()
+        .map(|p| (PolicyKind::Identity, p))
+        .chain(set.boundary.iter().map(|p| (PolicyKind::Boundary, p)))
+        .chain(set.session.iter().map(|p| (PolicyKind::Session, p)));
     for (k, p) in identity_side.filter(|_| is_iam) {
         collect(p, k, request, Effect::Deny, &mut denies);
     }
@@ -115,19 +124,29 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         collect(p, PolicyKind::Rcp, request, Effect::Deny, &mut denies);
     }
     if !denies.is_empty() {
-        return Evaluation { decision: Decision::ExplicitDeny, deciding: denies, reason: "an applicable statement denies the request".into() };
+        return Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding: denies,
+            reason: "an applicable statement denies the request".into(),
+        };
     }
 
     // Steps 3 and 4: every RCP level, and every SCP level, must allow.
     for (i, level) in set.rcps.iter().enumerate() {
         if !level_allows(level, PolicyKind::Rcp, request) {
-            return implicit(format!("no resource control policy at organization level {} allows the request", i + 1));
+            return implicit(format!(
+                "no resource control policy at organization level {} allows the request",
+                i + 1
+            ));
         }
     }
     if scps_apply {
         for (i, level) in set.scps.iter().enumerate() {
             if !level_allows(level, PolicyKind::Scp, request) {
-                return implicit(format!("no service control policy at organization level {} allows the request", i + 1));
+                return implicit(format!(
+                    "no service control policy at organization level {} allows the request",
+                    i + 1
+                ));
             }
         }
     }
@@ -138,7 +157,11 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     if let Some(p) = &set.resource {
         for s in &p.statements {
             if s.effect.value == Effect::Allow && applies_without_principal(s, request, p) {
-                if let Some(g) = s.principal.as_ref().and_then(|b| principal_grant(b, request)) {
+                if let Some(g) = s
+                    .principal
+                    .as_ref()
+                    .and_then(|b| principal_grant(b, request))
+                {
                     grant = Some(grant.map_or(g, |old| old.min(g)));
                     rbp_allows.push(statement_ref(p, s, PolicyKind::Resource));
                 }
@@ -147,7 +170,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     }
 
     let (principal_account, same_account) = match kind.account() {
-        Some(a) => (a.to_string(), request.resource_account.is_empty() || request.resource_account == a),
+        Some(a) => (
+            a.to_string(),
+            request.resource_account.is_empty() || request.resource_account == a,
+        ),
         None => (String::new(), false),
     };
     if !is_iam {
@@ -155,8 +181,12 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         return match grant {
             Some(_) => allowed(rbp_allows, "the resource-based policy grants the request"),
             None => implicit(match kind {
-                PrincipalKind::Anonymous => "anonymous requests are allowed only by a resource-based policy that names `*`".into(),
-                _ => "a service principal is allowed only by a resource-based policy that names it".into(),
+                PrincipalKind::Anonymous => {
+                    "anonymous requests are allowed only by a resource-based policy that names `*`"
+                        .into()
+                }
+                _ => "a service principal is allowed only by a resource-based policy that names it"
+                    .into(),
             }),
         };
     }
@@ -165,21 +195,39 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     let root = matches!(kind, PrincipalKind::AccountRoot { .. });
     let mut id_allows = Vec::new();
     for p in &set.identity {
-        collect(p, PolicyKind::Identity, request, Effect::Allow, &mut id_allows);
+        collect(
+            p,
+            PolicyKind::Identity,
+            request,
+            Effect::Allow,
+            &mut id_allows,
+        );
     }
     let id_ok = root || !id_allows.is_empty();
     let mut pb_allows = Vec::new();
     let pb_ok = match &set.boundary {
         None => true,
         Some(p) => {
-            collect(p, PolicyKind::Boundary, request, Effect::Allow, &mut pb_allows);
+            collect(
+                p,
+                PolicyKind::Boundary,
+                request,
+                Effect::Allow,
+                &mut pb_allows,
+            );
             !pb_allows.is_empty()
         }
     };
     let mut sp_allows = Vec::new();
     let sp_ok = match &set.session {
         Some(p) => {
-            collect(p, PolicyKind::Session, request, Effect::Allow, &mut sp_allows);
+            collect(
+                p,
+                PolicyKind::Session,
+                request,
+                Effect::Allow,
+                &mut sp_allows,
+            );
             !sp_allows.is_empty()
         }
         None => !matches!(kind, PrincipalKind::FederatedUser { .. }),
@@ -212,9 +260,20 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
             let mut deciding = id_allows;
             deciding.extend(pb_allows);
             deciding.extend(sp_allows);
-            return allowed(deciding, if root { "the account root user is allowed unless something denies" } else { "an identity-based policy allows the request" });
+            return allowed(
+                deciding,
+                if root {
+                    "the account root user is allowed unless something denies"
+                } else {
+                    "an identity-based policy allows the request"
+                },
+            );
         }
-        return implicit(if !id_ok { "no identity-based policy allows the request".into() } else { limits_reason().into() });
+        return implicit(if !id_ok {
+            "no identity-based policy allows the request".into()
+        } else {
+            limits_reason().into()
+        });
     }
 
     // Cross-account (§5.4): both sides must allow.
@@ -235,22 +294,43 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     deciding.extend(id_allows);
     deciding.extend(pb_allows);
     deciding.extend(sp_allows);
-    allowed(deciding, "both the resource-based policy and the caller's identity-based policies allow the request")
+    allowed(
+        deciding,
+        "both the resource-based policy and the caller's identity-based policies allow the request",
+    )
 }
 
 fn implicit(reason: String) -> Evaluation {
-    Evaluation { decision: Decision::ImplicitDeny, deciding: Vec::new(), reason }
+    Evaluation {
+        decision: Decision::ImplicitDeny,
+        deciding: Vec::new(),
+        reason,
+    }
 }
 
 fn allowed(deciding: Vec<StatementRef>, reason: &str) -> Evaluation {
-    Evaluation { decision: Decision::Allow, deciding, reason: reason.into() }
+    Evaluation {
+        decision: Decision::Allow,
+        deciding,
+        reason: reason.into(),
+    }
 }
 
 fn level_allows(level: &[Policy], kind: PolicyKind, request: &Request) -> bool {
-    level.iter().any(|p| p.statements.iter().any(|s| s.effect.value == Effect::Allow && statement_applies(s, request, p, kind)))
+    level.iter().any(|p| {
+        p.statements
+            .iter()
+            .any(|s| s.effect.value == Effect::Allow && statement_applies(s, request, p, kind))
+    })
 }
 
-fn collect(policy: &Policy, kind: PolicyKind, request: &Request, effect: Effect, out: &mut Vec<StatementRef>) {
+fn collect(
+    policy: &Policy,
+    kind: PolicyKind,
+    request: &Request,
+    effect: Effect,
+    out: &mut Vec<StatementRef>,
+) {
     for s in &policy.statements {
         if s.effect.value == effect && statement_applies(s, request, policy, kind) {
             out.push(statement_ref(policy, s, kind));
@@ -259,11 +339,23 @@ fn collect(policy: &Policy, kind: PolicyKind, request: &Request, effect: Effect,
 }
 
 fn statement_ref(policy: &Policy, s: &Statement, kind: PolicyKind) -> StatementRef {
-    StatementRef { kind, file: policy.file, label: s.label(), index: s.index, effect: s.effect.value, span: s.span }
+    StatementRef {
+        kind,
+        file: policy.file,
+        label: s.label(),
+        index: s.index,
+        effect: s.effect.value,
+        span: s.span,
+    }
 }
 
 /// §5.1: principal, action, resource and condition all match.
-pub fn statement_applies(s: &Statement, request: &Request, policy: &Policy, kind: PolicyKind) -> bool {
+pub fn statement_applies(
+    s: &Statement,
+    request: &Request,
+    policy: &Policy,
+    kind: PolicyKind,
+) -> bool {
     let principal_ok = match (&s.principal, kind) {
         (Some(b), PolicyKind::Resource | PolicyKind::Rcp) => principal_grant(b, request).is_some(),
         _ => true,
@@ -272,12 +364,19 @@ pub fn statement_applies(s: &Statement, request: &Request, policy: &Policy, kind
 }
 
 fn applies_without_principal(s: &Statement, request: &Request, _policy: &Policy) -> bool {
-    let action_hit = s.action.entries.iter().any(|g| g.value.matches(&request.action));
+    let action_hit = s
+        .action
+        .entries
+        .iter()
+        .any(|g| g.value.matches(&request.action));
     if action_hit == s.action.negated {
         return false;
     }
     if let Some(r) = &s.resource {
-        let hit = r.entries.iter().any(|m| matcher_matches(&m.value, &request.resource, request));
+        let hit = r
+            .entries
+            .iter()
+            .any(|m| matcher_matches(&m.value, &request.resource, request));
         if hit == r.negated {
             return false;
         }
@@ -290,9 +389,23 @@ fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
     match &m.glob {
         Some(g) => g.matches(subject),
         None => {
-            let values: Vec<(String, Option<String>)> = m.template.variables().map(|v| (v.key.clone(), request.single(&v.key).map(|c| c.into_owned()))).collect();
+            let values: Vec<(String, Option<String>)> = m
+                .template
+                .variables()
+                .map(|v| {
+                    (
+                        v.key.clone(),
+                        request.single(&v.key).map(|c| c.into_owned()),
+                    )
+                })
+                .collect();
             m.template
-                .resolve(|k| values.iter().find(|(key, _)| key == k).and_then(|(_, v)| v.as_deref()))
+                .resolve(|k| {
+                    values
+                        .iter()
+                        .find(|(key, _)| key == k)
+                        .and_then(|(_, v)| v.as_deref())
+                })
                 .is_some_and(|g| g.matches(subject))
         }
     }
@@ -301,18 +414,32 @@ fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
 /// Which grant, if any, a Principal/NotPrincipal block gives this request.
 fn principal_grant(block: &PrincipalBlock, request: &Request) -> Option<Grant> {
     let kind = request.kind();
-    let best = block.entries.iter().filter_map(|e| principal_entry_grant(&e.value, &kind, request)).min();
+    let best = block
+        .entries
+        .iter()
+        .filter_map(|e| principal_entry_grant(&e.value, &kind, request))
+        .min();
     if block.negated {
         // NotPrincipal: everyone except the listed principals.
-        return if best.is_some() { None } else { Some(Grant::Direct) };
+        return if best.is_some() {
+            None
+        } else {
+            Some(Grant::Direct)
+        };
     }
     best
 }
 
-fn principal_entry_grant(entry: &PrincipalEntry, kind: &PrincipalKind, request: &Request) -> Option<Grant> {
+fn principal_entry_grant(
+    entry: &PrincipalEntry,
+    kind: &PrincipalKind,
+    request: &Request,
+) -> Option<Grant> {
     match entry {
         PrincipalEntry::Everyone => Some(Grant::Direct),
-        PrincipalEntry::Account(id) => (kind.account() == Some(id.as_str())).then_some(Grant::Account),
+        PrincipalEntry::Account(id) => {
+            (kind.account() == Some(id.as_str())).then_some(Grant::Account)
+        }
         PrincipalEntry::Arn(arn) => {
             if *arn == request.principal {
                 return Some(match kind {
@@ -321,11 +448,16 @@ fn principal_entry_grant(entry: &PrincipalEntry, kind: &PrincipalKind, request: 
                 });
             }
             match kind {
-                PrincipalKind::AssumedRole { role_arn, .. } | PrincipalKind::Role { role_arn, .. } => same_role(arn, role_arn).then_some(Grant::Role),
+                PrincipalKind::AssumedRole { role_arn, .. }
+                | PrincipalKind::Role { role_arn, .. } => {
+                    same_role(arn, role_arn).then_some(Grant::Role)
+                }
                 _ => None,
             }
         }
-        PrincipalEntry::Service(name) => matches!(kind, PrincipalKind::Service { name: n } if n == name).then_some(Grant::Direct),
+        PrincipalEntry::Service(name) => {
+            matches!(kind, PrincipalKind::Service { name: n } if n == name).then_some(Grant::Direct)
+        }
         PrincipalEntry::Federated(_) | PrincipalEntry::CanonicalUser(_) => None,
     }
 }
@@ -336,7 +468,10 @@ fn same_role(policy_arn: &str, role_arn: &str) -> bool {
     let name_of = |arn: &str| -> Option<(String, String)> {
         let parts = crate::policy::split_arn(arn)?;
         let path = parts[5].strip_prefix("role/")?;
-        Some((parts[4].to_string(), path.rsplit('/').next().unwrap_or(path).to_string()))
+        Some((
+            parts[4].to_string(),
+            path.rsplit('/').next().unwrap_or(path).to_string(),
+        ))
     };
     match (name_of(policy_arn), name_of(role_arn)) {
         (Some(a), Some(b)) => a == b,
@@ -349,7 +484,10 @@ pub fn condition_holds(c: &Condition, request: &Request) -> bool {
     let value = request.value(&c.key.name);
     if c.op.base == BaseOp::Null {
         let present = value.is_some();
-        return c.values.iter().any(|v| matches!(v.value, CondValue::Null(want_absent) if want_absent != present));
+        return c
+            .values
+            .iter()
+            .any(|v| matches!(v.value, CondValue::Null(want_absent) if want_absent != present));
     }
     let Some(value) = value else {
         if c.op.if_exists {
@@ -367,8 +505,12 @@ pub fn condition_holds(c: &Condition, request: &Request) -> bool {
         (None, ContextValue::Multi(_)) => false,
         (Some(SetOp::ForAllValues), ContextValue::Single(v)) => single_test(c, v, request),
         (Some(SetOp::ForAnyValue), ContextValue::Single(v)) => single_test(c, v, request),
-        (Some(SetOp::ForAllValues), ContextValue::Multi(vs)) => vs.iter().all(|v| single_test(c, v, request)),
-        (Some(SetOp::ForAnyValue), ContextValue::Multi(vs)) => vs.iter().any(|v| single_test(c, v, request)),
+        (Some(SetOp::ForAllValues), ContextValue::Multi(vs)) => {
+            vs.iter().all(|v| single_test(c, v, request))
+        }
+        (Some(SetOp::ForAnyValue), ContextValue::Multi(vs)) => {
+            vs.iter().any(|v| single_test(c, v, request))
+        }
     }
 }
 
@@ -392,7 +534,9 @@ fn single_test(c: &Condition, v: &str, request: &Request) -> bool {
     };
     let mut matchers = c.matchers.iter();
     let any = c.values.iter().any(|p| match &p.value {
-        CondValue::Pattern(_) => matchers.next().is_some_and(|m| matcher_matches(m, v, request)),
+        CondValue::Pattern(_) => matchers
+            .next()
+            .is_some_and(|m| matcher_matches(m, v, request)),
         other => typed.compare(c.op.base, other),
     });
     if c.op.base.is_negated() {
@@ -425,7 +569,9 @@ impl TypedValue {
             Family::Numeric => TypedValue::Number(Decimal::parse(v)?),
             Family::Date => TypedValue::Date(parse_date(v)?),
             Family::Bool => TypedValue::Bool(parse_bool(v)?),
-            Family::Binary => TypedValue::Bytes(base64::engine::general_purpose::STANDARD.decode(v).ok()?),
+            Family::Binary => {
+                TypedValue::Bytes(base64::engine::general_purpose::STANDARD.decode(v).ok()?)
+            }
             Family::Ip => {
                 let (v6, bits, _) = parse_ip(v)?;
                 TypedValue::Ip(v6, bits)

@@ -40,13 +40,23 @@ impl Glob {
                 c => GlobToken::Char(fold(c, case_insensitive)),
             })
             .collect();
-        Glob { tokens, case_insensitive }.normalized()
+        Glob {
+            tokens,
+            case_insensitive,
+        }
+        .normalized()
     }
 
     /// A glob that matches exactly `text` (`*` and `?` are literal).
     pub fn literal(text: &str, case_insensitive: bool) -> Glob {
-        let tokens = text.chars().map(|c| GlobToken::Char(fold(c, case_insensitive))).collect();
-        Glob { tokens, case_insensitive }
+        let tokens = text
+            .chars()
+            .map(|c| GlobToken::Char(fold(c, case_insensitive)))
+            .collect();
+        Glob {
+            tokens,
+            case_insensitive,
+        }
     }
 
     /// Builds a glob from tokens, folding literal characters when case-insensitive.
@@ -58,17 +68,25 @@ impl Glob {
                 other => other,
             })
             .collect();
-        Glob { tokens, case_insensitive }.normalized()
+        Glob {
+            tokens,
+            case_insensitive,
+        }
+        .normalized()
     }
 
     /// Matches everything.
     pub fn any() -> Glob {
-        Glob { tokens: vec![GlobToken::AnyRun], case_insensitive: false }
+        Glob {
+            tokens: vec![GlobToken::AnyRun],
+            case_insensitive: false,
+        }
     }
 
     /// Collapses runs of `*` (they mean the same as one).
     fn normalized(mut self) -> Glob {
-        self.tokens.dedup_by(|a, b| a == b && matches!(a, GlobToken::AnyRun | GlobToken::AnyRunNoColon));
+        self.tokens
+            .dedup_by(|a, b| a == b && matches!(a, GlobToken::AnyRun | GlobToken::AnyRunNoColon));
         self
     }
 
@@ -239,7 +257,12 @@ mod tests {
     #[test]
     fn star_spans_colon_and_slash() {
         let g = Glob::wildcard("function:f*", false);
-        for s in ["function:f", "function:f:1", "function:f:prod", "function:f-evil"] {
+        for s in [
+            "function:f",
+            "function:f:1",
+            "function:f:prod",
+            "function:f-evil",
+        ] {
             assert!(g.matches(s), "{s}");
         }
         let q = Glob::wildcard("function:f:*", false);
@@ -250,10 +273,19 @@ mod tests {
     #[test]
     fn s3_documented_examples() {
         let g = Glob::wildcard("DOC-EXAMPLE-BUCKET/*/test/*", false);
-        for s in ["DOC-EXAMPLE-BUCKET/1/2/test/3/object.jpg", "DOC-EXAMPLE-BUCKET/1///test///object.jpg", "DOC-EXAMPLE-BUCKET//test/object.jpg", "DOC-EXAMPLE-BUCKET/1/test/"] {
+        for s in [
+            "DOC-EXAMPLE-BUCKET/1/2/test/3/object.jpg",
+            "DOC-EXAMPLE-BUCKET/1///test///object.jpg",
+            "DOC-EXAMPLE-BUCKET//test/object.jpg",
+            "DOC-EXAMPLE-BUCKET/1/test/",
+        ] {
             assert!(g.matches(s), "{s}");
         }
-        for s in ["DOC-EXAMPLE-BUCKET/1-test/object.jpg", "DOC-EXAMPLE-BUCKET/test/object.jpg", "DOC-EXAMPLE-BUCKET/1/2/test.jpg"] {
+        for s in [
+            "DOC-EXAMPLE-BUCKET/1-test/object.jpg",
+            "DOC-EXAMPLE-BUCKET/test/object.jpg",
+            "DOC-EXAMPLE-BUCKET/1/2/test.jpg",
+        ] {
             assert!(!g.matches(s), "{s}");
         }
     }
@@ -261,7 +293,17 @@ mod tests {
     #[test]
     fn no_colon_runs() {
         let arn = Glob::from_tokens(
-            "arn:aws:x:".chars().map(GlobToken::Char).chain([GlobToken::AnyRunNoColon, GlobToken::Char(':'), GlobToken::Char('1'), GlobToken::Char(':'), GlobToken::AnyRun]).collect(),
+            "arn:aws:x:"
+                .chars()
+                .map(GlobToken::Char)
+                .chain([
+                    GlobToken::AnyRunNoColon,
+                    GlobToken::Char(':'),
+                    GlobToken::Char('1'),
+                    GlobToken::Char(':'),
+                    GlobToken::AnyRun,
+                ])
+                .collect(),
             false,
         );
         assert!(arn.matches("arn:aws:x:us-east-2:1:store/abc:1:finance"));

@@ -53,13 +53,27 @@ pub const MAX_DEPTH: usize = 128;
 /// Parses `src` as one JSON document: the value, or the first syntax error pointing at the
 /// first bad character. Duplicate keys are reported separately by [`duplicate_keys`].
 pub fn parse(src: &str, file: FileId) -> Result<Json, Diagnostic> {
-    Reader { src: src.as_bytes(), text: src, pos: 0, file, map: None }.document()
+    Reader {
+        src: src.as_bytes(),
+        text: src,
+        pos: 0,
+        file,
+        map: None,
+    }
+    .document()
 }
 
 /// Parses the decoded text of a JSON string that holds a JSON document, mapping every span
 /// back to the source of the enclosing file through `embedded.offsets`.
 pub fn parse_embedded(embedded: &JsonString, file: FileId) -> Result<Json, Diagnostic> {
-    Reader { src: embedded.text.as_bytes(), text: &embedded.text, pos: 0, file, map: Some(&embedded.offsets) }.document()
+    Reader {
+        src: embedded.text.as_bytes(),
+        text: &embedded.text,
+        pos: 0,
+        file,
+        map: Some(&embedded.offsets),
+    }
+    .document()
 }
 
 /// Every key that occurs more than once in one object, anywhere in the document: a
@@ -74,9 +88,13 @@ pub fn duplicate_keys(value: &Json) -> Vec<Diagnostic> {
                 for (i, m) in members.iter().enumerate() {
                     if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
                         out.push(
-                            Diagnostic::error("duplicate-key", format!("duplicate key `{}`", m.key), m.key_span)
-                                .with_label("repeated here")
-                                .with_secondary(first.key_span, "first defined here"),
+                            Diagnostic::error(
+                                "duplicate-key",
+                                format!("duplicate key `{}`", m.key),
+                                m.key_span,
+                            )
+                            .with_label("repeated here")
+                            .with_secondary(first.key_span, "first defined here"),
                         );
                     }
                 }
@@ -98,8 +116,15 @@ struct Reader<'a> {
 
 /// A container being built.
 enum Frame {
-    Array { start: usize, items: Vec<Json> },
-    Object { start: usize, members: Vec<Member>, key: Option<(String, Span)> },
+    Array {
+        start: usize,
+        items: Vec<Json>,
+    },
+    Object {
+        start: usize,
+        members: Vec<Member>,
+        key: Option<(String, Span)>,
+    },
 }
 
 impl<'a> Reader<'a> {
@@ -130,8 +155,14 @@ impl<'a> Reader<'a> {
     fn unexpected(&self, expected: &str) -> Diagnostic {
         match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
             None => self.error_here(format!("unexpected end of input, expected {expected}")),
-            Some(c) if c.is_ascii_graphic() => self.error_here(format!("expected {expected}, found `{c}`")),
-            Some(c) => self.error_here(format!("expected {expected}, found `{c}` (U+{:04X}{})", c as u32, unicode_name(c))),
+            Some(c) if c.is_ascii_graphic() => {
+                self.error_here(format!("expected {expected}, found `{c}`"))
+            }
+            Some(c) => self.error_here(format!(
+                "expected {expected}, found `{c}` (U+{:04X}{})",
+                c as u32,
+                unicode_name(c)
+            )),
         }
         .with_label(format!("expected {expected}"))
     }
@@ -152,12 +183,17 @@ impl<'a> Reader<'a> {
         }
         self.skip_ws();
         if self.pos >= self.src.len() {
-            return Err(Diagnostic::error("json-empty", "the file is empty", self.span(0, 0)).with_label("expected a JSON policy document"));
+            return Err(
+                Diagnostic::error("json-empty", "the file is empty", self.span(0, 0))
+                    .with_label("expected a JSON policy document"),
+            );
         }
         let value = self.value()?;
         self.skip_ws();
         if self.pos < self.src.len() {
-            return Err(self.error_here("trailing characters after the JSON document".into()).with_label("unexpected text after the end of the document"));
+            return Err(self
+                .error_here("trailing characters after the JSON document".into())
+                .with_label("unexpected text after the end of the document"));
         }
         Ok(value)
     }
@@ -171,9 +207,18 @@ impl<'a> Reader<'a> {
             let mut done: Option<Json> = match self.src.get(self.pos) {
                 Some(b'{') => {
                     if stack.len() >= MAX_DEPTH {
-                        return Err(Diagnostic::error("json-too-deep", format!("JSON nested deeper than {MAX_DEPTH} levels"), self.span(self.pos, self.pos + 1)).with_label("too deep"));
+                        return Err(Diagnostic::error(
+                            "json-too-deep",
+                            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+                            self.span(self.pos, self.pos + 1),
+                        )
+                        .with_label("too deep"));
                     }
-                    stack.push(Frame::Object { start: self.pos, members: Vec::new(), key: None });
+                    stack.push(Frame::Object {
+                        start: self.pos,
+                        members: Vec::new(),
+                        key: None,
+                    });
                     self.pos += 1;
                     self.skip_ws();
                     if self.src.get(self.pos) == Some(&b'}') {
@@ -185,9 +230,17 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'[') => {
                     if stack.len() >= MAX_DEPTH {
-                        return Err(Diagnostic::error("json-too-deep", format!("JSON nested deeper than {MAX_DEPTH} levels"), self.span(self.pos, self.pos + 1)).with_label("too deep"));
+                        return Err(Diagnostic::error(
+                            "json-too-deep",
+                            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+                            self.span(self.pos, self.pos + 1),
+                        )
+                        .with_label("too deep"));
                     }
-                    stack.push(Frame::Array { start: self.pos, items: Vec::new() });
+                    stack.push(Frame::Array {
+                        start: self.pos,
+                        items: Vec::new(),
+                    });
                     self.pos += 1;
                     self.skip_ws();
                     if self.src.get(self.pos) == Some(&b']') {
@@ -205,18 +258,30 @@ impl<'a> Reader<'a> {
                     let end = self.pos + 1;
                     self.pos += 1;
                     done = Some(match stack.pop() {
-                        Some(Frame::Array { start, items }) => Json { kind: JsonKind::Array(items), span: self.span(start, end) },
-                        Some(Frame::Object { start, members, .. }) => Json { kind: JsonKind::Object(members), span: self.span(start, end) },
+                        Some(Frame::Array { start, items }) => Json {
+                            kind: JsonKind::Array(items),
+                            span: self.span(start, end),
+                        },
+                        Some(Frame::Object { start, members, .. }) => Json {
+                            kind: JsonKind::Object(members),
+                            span: self.span(start, end),
+                        },
                         None => return Err(self.unexpected("a value")),
                     });
                 }
                 let Some(value) = done.take() else { continue };
-                let Some(top) = stack.last_mut() else { return Ok(value) };
+                let Some(top) = stack.last_mut() else {
+                    return Ok(value);
+                };
                 match top {
                     Frame::Array { items, .. } => items.push(value),
                     Frame::Object { members, key, .. } => {
                         let (k, ks) = key.take().unwrap_or_default();
-                        members.push(Member { key: k, key_span: ks, value });
+                        members.push(Member {
+                            key: k,
+                            key_span: ks,
+                            value,
+                        });
                     }
                 }
                 self.skip_ws();
@@ -278,7 +343,10 @@ impl<'a> Reader<'a> {
             Some(b'-' | b'0'..=b'9') => JsonKind::Number(self.number()?),
             _ => return Err(self.unexpected("a value")),
         };
-        Ok(Json { kind, span: self.span(start, self.pos) })
+        Ok(Json {
+            kind,
+            span: self.span(start, self.pos),
+        })
     }
 
     fn number(&mut self) -> Result<String, Diagnostic> {
@@ -328,7 +396,9 @@ impl<'a> Reader<'a> {
         };
         loop {
             let Some(&b) = self.src.get(self.pos) else {
-                return Err(self.error_here("unterminated string".into()).with_label("the string is not closed"));
+                return Err(self
+                    .error_here("unterminated string".into())
+                    .with_label("the string is not closed"));
             };
             match b {
                 b'"' => {
@@ -350,30 +420,47 @@ impl<'a> Reader<'a> {
                         Some(b'u') => {
                             let hi = self.hex4(self.pos + 2)?;
                             let (code, len) = if (0xD800..0xDC00).contains(&hi) {
-                                if self.src.get(self.pos + 6) != Some(&b'\\') || self.src.get(self.pos + 7) != Some(&b'u') {
-                                    return Err(self.error_here("unpaired surrogate in `\\u` escape".into()));
+                                if self.src.get(self.pos + 6) != Some(&b'\\')
+                                    || self.src.get(self.pos + 7) != Some(&b'u')
+                                {
+                                    return Err(self
+                                        .error_here("unpaired surrogate in `\\u` escape".into()));
                                 }
                                 let lo = self.hex4(self.pos + 8)?;
                                 if !(0xDC00..0xE000).contains(&lo) {
-                                    return Err(self.error_here("unpaired surrogate in `\\u` escape".into()));
+                                    return Err(self
+                                        .error_here("unpaired surrogate in `\\u` escape".into()));
                                 }
                                 (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00), 12)
                             } else if (0xDC00..0xE000).contains(&hi) {
-                                return Err(self.error_here("unpaired surrogate in `\\u` escape".into()));
+                                return Err(
+                                    self.error_here("unpaired surrogate in `\\u` escape".into())
+                                );
                             } else {
                                 (hi, 6)
                             };
-                            let c = char::from_u32(code).ok_or_else(|| self.error_here("invalid `\\u` escape".into()))?;
+                            let c = char::from_u32(code)
+                                .ok_or_else(|| self.error_here("invalid `\\u` escape".into()))?;
                             self.push(&mut text, &mut offsets, c, abs(self, at));
                             self.pos += len;
                             continue;
                         }
-                        _ => return Err(self.error_here("invalid escape in string".into()).with_label("valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")),
+                        _ => {
+                            return Err(self
+                                .error_here("invalid escape in string".into())
+                                .with_label(
+                                    "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                                ))
+                        }
                     };
                     self.push(&mut text, &mut offsets, c, abs(self, at));
                     self.pos += 2;
                 }
-                0..=0x1f => return Err(self.error_here("control character in string".into()).with_label("escape it, e.g. `\\n`")),
+                0..=0x1f => {
+                    return Err(self
+                        .error_here("control character in string".into())
+                        .with_label("escape it, e.g. `\\n`"))
+                }
                 _ => {
                     let c = self.text[self.pos..].chars().next().unwrap_or('\u{FFFD}');
                     let at = abs(self, self.pos);
@@ -397,8 +484,13 @@ impl<'a> Reader<'a> {
     }
 
     fn hex4(&self, at: usize) -> Result<u32, Diagnostic> {
-        let digits = self.text.get(at..at + 4).filter(|d| d.chars().all(|c| c.is_ascii_hexdigit()));
-        digits.and_then(|d| u32::from_str_radix(d, 16).ok()).ok_or_else(|| self.error_here("invalid `\\u` escape: expected four hex digits".into()))
+        let digits = self
+            .text
+            .get(at..at + 4)
+            .filter(|d| d.chars().all(|c| c.is_ascii_hexdigit()));
+        digits
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            .ok_or_else(|| self.error_here("invalid `\\u` escape: expected four hex digits".into()))
     }
 }
 
@@ -424,18 +516,25 @@ mod tests {
     fn values_and_spans() {
         let src = r#"{"a": [1, -2.5e3, true, null], "b": "x\ny", "a": {}}"#;
         let v = parse(src, F).unwrap();
-        let JsonKind::Object(m) = &v.kind else { panic!() };
+        let JsonKind::Object(m) = &v.kind else {
+            panic!()
+        };
         assert_eq!(m.len(), 3);
         assert_eq!(&src[m[0].key_span.range()], "\"a\"");
         assert_eq!(&src[m[0].value.span.range()], "[1, -2.5e3, true, null]");
-        let JsonKind::String(s) = &m[1].value.kind else { panic!() };
+        let JsonKind::String(s) = &m[1].value.kind else {
+            panic!()
+        };
         assert_eq!(s.text, "x\ny");
         assert_eq!(s.offsets.len(), s.text.len() + 1);
         assert_eq!(s.offsets[1] as usize, src.find("\\n").unwrap());
         let d = duplicate_keys(&v);
         assert_eq!(d.len(), 1);
         assert_eq!(&src[d[0].labels[0].span.range()], "\"a\"");
-        assert_eq!(d[0].labels[0].span.start as usize, src.rfind("\"a\"").unwrap());
+        assert_eq!(
+            d[0].labels[0].span.start as usize,
+            src.rfind("\"a\"").unwrap()
+        );
     }
 
     #[test]
@@ -445,7 +544,11 @@ mod tests {
         let at = src.find('\u{201C}').unwrap();
         assert_eq!(e.labels[0].span.start as usize, at);
         assert_eq!(e.labels[0].span.end as usize, at + 3);
-        assert!(e.message.contains("LEFT DOUBLE QUOTATION MARK"), "{}", e.message);
+        assert!(
+            e.message.contains("LEFT DOUBLE QUOTATION MARK"),
+            "{}",
+            e.message
+        );
         assert!(!e.notes.is_empty());
     }
 
@@ -462,25 +565,44 @@ mod tests {
     fn empty_bom_and_trailing() {
         assert_eq!(parse("  \n", F).unwrap_err().code, "json-empty");
         assert!(parse("\u{FEFF}{}", F).is_ok());
-        assert_eq!(parse("{} x", F).unwrap_err().message, "trailing characters after the JSON document");
+        assert_eq!(
+            parse("{} x", F).unwrap_err().message,
+            "trailing characters after the JSON document"
+        );
         assert!(parse("{\"a\": 01}", F).is_err());
         assert!(parse("{\"a\" 1}", F).is_err());
         assert!(parse("[1,]", F).is_err());
         assert!(parse("{\"a\":1,}", F).is_err());
         assert!(parse("\"\\ud800\"", F).is_err());
-        assert_eq!(parse("\"\\ud83d\\ude00\"", F).unwrap().kind, JsonKind::String(JsonString { text: "😀".into(), offsets: vec![1, 1, 1, 1, 13] }));
+        assert_eq!(
+            parse("\"\\ud83d\\ude00\"", F).unwrap().kind,
+            JsonKind::String(JsonString {
+                text: "😀".into(),
+                offsets: vec![1, 1, 1, 1, 13]
+            })
+        );
     }
 
     #[test]
     fn embedded_policy_maps_spans_to_the_file() {
-        let src = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "RevisionId": "x"}"#;
+        let src =
+            r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "RevisionId": "x"}"#;
         let outer = parse(src, F).unwrap();
-        let JsonKind::Object(m) = &outer.kind else { panic!() };
-        let JsonKind::String(s) = &m[0].value.kind else { panic!() };
+        let JsonKind::Object(m) = &outer.kind else {
+            panic!()
+        };
+        let JsonKind::String(s) = &m[0].value.kind else {
+            panic!()
+        };
         let inner = parse_embedded(s, F).unwrap();
-        let JsonKind::Object(im) = &inner.kind else { panic!() };
+        let JsonKind::Object(im) = &inner.kind else {
+            panic!()
+        };
         assert_eq!(&src[im[0].key_span.range()], "\\\"Version\\\"");
-        let bad = JsonString { text: "{\"a\" 1}".into(), offsets: (10..18).collect() };
+        let bad = JsonString {
+            text: "{\"a\" 1}".into(),
+            offsets: (10..18).collect(),
+        };
         let e = parse_embedded(&bad, F).unwrap_err();
         assert_eq!(e.labels[0].span.start, 15);
     }
@@ -489,10 +611,17 @@ mod tests {
     fn large_document() {
         let stmt = r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::bucket/*"}"#;
         let n = 10_000_000 / stmt.len();
-        let src = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}", vec![stmt; n].join(","));
+        let src = format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+            vec![stmt; n].join(",")
+        );
         let v = parse(&src, F).unwrap();
-        let JsonKind::Object(m) = &v.kind else { panic!() };
-        let JsonKind::Array(items) = &m[1].value.kind else { panic!() };
+        let JsonKind::Object(m) = &v.kind else {
+            panic!()
+        };
+        let JsonKind::Array(items) = &m[1].value.kind else {
+            panic!()
+        };
         assert_eq!(items.len(), n);
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! This crate does no IO and never prints.
 
+pub mod condition;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;
@@ -13,6 +14,5 @@ pub mod partition;
 pub mod policy;
 pub mod request;
 pub mod smt;
-pub mod condition;
-pub mod template;
 pub mod span;
+pub mod template;

@@ -6,7 +6,9 @@
 //! (`{"PolicyVersion": {"Document": {...}}}`) and `aws lambda get-policy` output
 //! (`{"Policy": "<policy as a JSON string>"}`), with spans still pointing into the file.
 
-use crate::condition::{parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, OpError};
+use crate::condition::{
+    parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, OpError,
+};
 use crate::diagnostic::Diagnostic;
 use crate::glob::Glob;
 use crate::json::{self, Json, JsonKind, Member};
@@ -25,7 +27,10 @@ pub struct Parsed {
 
 /// Parses the text of a policy file.
 pub fn parse_policy(src: &str, file: FileId) -> Parsed {
-    let mut p = Parser { file, diags: Vec::new() };
+    let mut p = Parser {
+        file,
+        diags: Vec::new(),
+    };
     let policy = match json::parse(src, file) {
         Ok(value) => {
             p.diags.extend(json::duplicate_keys(&value));
@@ -37,23 +42,35 @@ pub fn parse_policy(src: &str, file: FileId) -> Parsed {
         }
     };
     let has_error = p.diags.iter().any(Diagnostic::is_error);
-    Parsed { policy: if has_error { None } else { policy }, diagnostics: p.diags }
+    Parsed {
+        policy: if has_error { None } else { policy },
+        diagnostics: p.diags,
+    }
 }
 
 /// Parses a policy from an already-read JSON value (for documents embedded in other files,
 /// such as the managed-policy history).
 pub fn parse_policy_json(value: &Json, file: FileId) -> Parsed {
-    let mut p = Parser { file, diags: json::duplicate_keys(value) };
+    let mut p = Parser {
+        file,
+        diags: json::duplicate_keys(value),
+    };
     let policy = p.unwrap_and_read(value);
     let has_error = p.diags.iter().any(Diagnostic::is_error);
-    Parsed { policy: if has_error { None } else { policy }, diagnostics: p.diags }
+    Parsed {
+        policy: if has_error { None } else { policy },
+        diagnostics: p.diags,
+    }
 }
 
 /// Kind-specific element rules (§1.11): which elements a policy of `kind` may or must have.
 pub fn check_kind(policy: &Policy, kind: PolicyKind) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &policy.statements {
-        let forbids_principal = matches!(kind, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp);
+        let forbids_principal = matches!(
+            kind,
+            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Scp
+        );
         match (&s.principal, kind) {
             (Some(p), _) if forbids_principal => out.push(
                 Diagnostic::error("principal-not-allowed", format!("a {} cannot name a principal", kind.name()), p.span)
@@ -67,10 +84,21 @@ pub fn check_kind(policy: &Policy, kind: PolicyKind) -> Vec<Diagnostic> {
             _ => {}
         }
         if s.resource.is_none() && kind != PolicyKind::Resource {
-            out.push(Diagnostic::error("missing-resource", "statement has neither `Resource` nor `NotResource`", s.span).with_label("add `Resource`"));
+            out.push(
+                Diagnostic::error(
+                    "missing-resource",
+                    "statement has neither `Resource` nor `NotResource`",
+                    s.span,
+                )
+                .with_label("add `Resource`"),
+            );
         }
         if kind == PolicyKind::Rcp && s.action.negated {
-            out.push(Diagnostic::error("not-action-in-rcp", "resource control policies do not support `NotAction`", s.action.span));
+            out.push(Diagnostic::error(
+                "not-action-in-rcp",
+                "resource control policies do not support `NotAction`",
+                s.action.span,
+            ));
         }
     }
     out
@@ -82,10 +110,25 @@ struct Parser {
 }
 
 const TOP_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_KEYS: [&str; 9] = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+const STATEMENT_KEYS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
 
 impl Parser {
-    fn err(&mut self, code: &'static str, message: impl Into<String>, span: Span) -> &mut Diagnostic {
+    fn err(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+    ) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(code, message, span));
         let i = self.diags.len() - 1;
         &mut self.diags[i]
@@ -93,7 +136,11 @@ impl Parser {
 
     fn unwrap_and_read(&mut self, value: &Json) -> Option<Policy> {
         let JsonKind::Object(members) = &value.kind else {
-            self.err("not-a-policy", format!("expected a policy object, found {}", describe(value)), value.span);
+            self.err(
+                "not-a-policy",
+                format!("expected a policy object, found {}", describe(value)),
+                value.span,
+            );
             return None;
         };
         if find(members, "Statement").is_none() {
@@ -105,7 +152,11 @@ impl Parser {
                 return match doc {
                     Some(doc) => self.read_document(&doc.value),
                     None => {
-                        self.err("not-a-policy", "`PolicyVersion` has no `Document`", pv.key_span);
+                        self.err(
+                            "not-a-policy",
+                            "`PolicyVersion` has no `Document`",
+                            pv.key_span,
+                        );
                         None
                     }
                 };
@@ -126,7 +177,8 @@ impl Parser {
                     self.read_policy(&inner)
                 }
                 Err(d) => {
-                    self.diags.push(d.with_note("this policy is embedded as a JSON string"));
+                    self.diags
+                        .push(d.with_note("this policy is embedded as a JSON string"));
                     None
                 }
             },
@@ -136,7 +188,11 @@ impl Parser {
 
     fn read_policy(&mut self, value: &Json) -> Option<Policy> {
         let JsonKind::Object(members) = &value.kind else {
-            self.err("not-a-policy", format!("expected a policy object, found {}", describe(value)), value.span);
+            self.err(
+                "not-a-policy",
+                format!("expected a policy object, found {}", describe(value)),
+                value.span,
+            );
             return None;
         };
         self.unknown_keys(members, &TOP_KEYS, "policy");
@@ -156,11 +212,15 @@ impl Parser {
                 None => {}
             }
         }
-        let id = find(members, "Id").and_then(|m| self.string(&m.value, "Id").map(|s| Spanned::new(s, m.value.span)));
+        let id = find(members, "Id").and_then(|m| {
+            self.string(&m.value, "Id")
+                .map(|s| Spanned::new(s, m.value.span))
+        });
         let mut statements = Vec::new();
         match find(members, "Statement") {
             None => {
-                self.err("missing-statement", "policy has no `Statement`", value.span).with_label_mut("add a `Statement` list");
+                self.err("missing-statement", "policy has no `Statement`", value.span)
+                    .with_label_mut("add a `Statement` list");
             }
             Some(m) => match &m.value.kind {
                 JsonKind::Array(items) => {
@@ -176,20 +236,41 @@ impl Parser {
                     }
                 }
                 _ => {
-                    self.err("wrong-type", format!("`Statement` must be an object or a list of objects, found {}", describe(&m.value)), m.value.span);
+                    self.err(
+                        "wrong-type",
+                        format!(
+                            "`Statement` must be an object or a list of objects, found {}",
+                            describe(&m.value)
+                        ),
+                        m.value.span,
+                    );
                 }
             },
         }
         if version != Version::V2012_10_17 {
             self.literal_variable_warning(&statements, version, version_span.unwrap_or(value.span));
         }
-        Some(Policy { file: self.file, version, version_span, id, statements, span: value.span })
+        Some(Policy {
+            file: self.file,
+            version,
+            version_span,
+            id,
+            statements,
+            span: value.span,
+        })
     }
 
     fn literal_variable_warning(&mut self, statements: &[Statement], version: Version, span: Span) {
         let uses = statements.iter().any(|s| {
-            s.resource.as_ref().is_some_and(|r| r.entries.iter().any(|e| e.value.template.to_string().contains("${")))
-                || s.conditions.iter().any(|c| c.matchers.iter().any(|m| m.template.to_string().contains("${")))
+            s.resource.as_ref().is_some_and(|r| {
+                r.entries
+                    .iter()
+                    .any(|e| e.value.template.to_string().contains("${"))
+            }) || s.conditions.iter().any(|c| {
+                c.matchers
+                    .iter()
+                    .any(|m| m.template.to_string().contains("${"))
+            })
         });
         if uses {
             let why = match version {
@@ -197,30 +278,53 @@ impl Parser {
                 _ => "the policy's `Version` is `2008-10-17`",
             };
             self.diags.push(
-                Diagnostic::warning("literal-policy-variable", format!("{why}, so `${{...}}` is literal text, not a policy variable"), span)
-                    .with_note("add `\"Version\": \"2012-10-17\"` to use policy variables"),
+                Diagnostic::warning(
+                    "literal-policy-variable",
+                    format!("{why}, so `${{...}}` is literal text, not a policy variable"),
+                    span,
+                )
+                .with_note("add `\"Version\": \"2012-10-17\"` to use policy variables"),
             );
         }
     }
 
-    fn read_statement(&mut self, value: &Json, index: usize, version: Version) -> Option<Statement> {
+    fn read_statement(
+        &mut self,
+        value: &Json,
+        index: usize,
+        version: Version,
+    ) -> Option<Statement> {
         let JsonKind::Object(members) = &value.kind else {
-            self.err("wrong-type", format!("a statement must be an object, found {}", describe(value)), value.span);
+            self.err(
+                "wrong-type",
+                format!("a statement must be an object, found {}", describe(value)),
+                value.span,
+            );
             return None;
         };
         let before = self.diags.iter().filter(|d| d.is_error()).count();
         self.unknown_keys(members, &STATEMENT_KEYS, "statement");
-        let sid = find(members, "Sid").and_then(|m| self.string(&m.value, "Sid").map(|s| Spanned::new(s, m.value.span)));
+        let sid = find(members, "Sid").and_then(|m| {
+            self.string(&m.value, "Sid")
+                .map(|s| Spanned::new(s, m.value.span))
+        });
         let effect = match find(members, "Effect") {
             None => {
-                self.err("missing-effect", "statement has no `Effect`", value.span).with_label_mut("add `\"Effect\": \"Allow\"` or `\"Deny\"`");
+                self.err("missing-effect", "statement has no `Effect`", value.span)
+                    .with_label_mut("add `\"Effect\": \"Allow\"` or `\"Deny\"`");
                 None
             }
             Some(m) => match self.string(&m.value, "Effect").as_deref() {
                 Some("Allow") => Some(Spanned::new(Effect::Allow, m.value.span)),
                 Some("Deny") => Some(Spanned::new(Effect::Deny, m.value.span)),
                 Some(other) => {
-                    let d = self.err("invalid-effect", format!("invalid effect `{other}`"), m.value.span).with_label_mut("must be `Allow` or `Deny`");
+                    let d = self
+                        .err(
+                            "invalid-effect",
+                            format!("invalid effect `{other}`"),
+                            m.value.span,
+                        )
+                        .with_label_mut("must be `Allow` or `Deny`");
                     if other.eq_ignore_ascii_case("allow") || other.eq_ignore_ascii_case("deny") {
                         d.notes.push("`Effect` is case-sensitive".into());
                     }
@@ -229,11 +333,18 @@ impl Parser {
                 None => None,
             },
         };
-        let principal = self.pair(members, "Principal", "NotPrincipal").and_then(|(m, negated)| self.read_principal(m, negated));
+        let principal = self
+            .pair(members, "Principal", "NotPrincipal")
+            .and_then(|(m, negated)| self.read_principal(m, negated));
         let action = match self.pair(members, "Action", "NotAction") {
             Some((m, negated)) => self.read_actions(m, negated),
             None => {
-                self.err("missing-action", "statement has neither `Action` nor `NotAction`", value.span).with_label_mut("add `Action`");
+                self.err(
+                    "missing-action",
+                    "statement has neither `Action` nor `NotAction`",
+                    value.span,
+                )
+                .with_label_mut("add `Action`");
                 None
             }
         };
@@ -241,26 +352,51 @@ impl Parser {
             Some((m, negated)) => self.read_resources(m, negated, version),
             None => {
                 if principal.is_none() {
-                    self.err("missing-resource", "statement has neither `Resource` nor `NotResource`", value.span).with_label_mut("add `Resource`");
+                    self.err(
+                        "missing-resource",
+                        "statement has neither `Resource` nor `NotResource`",
+                        value.span,
+                    )
+                    .with_label_mut("add `Resource`");
                 }
                 None
             }
         };
-        let conditions = find(members, "Condition").map(|m| self.read_conditions(&m.value, version)).unwrap_or_default();
+        let conditions = find(members, "Condition")
+            .map(|m| self.read_conditions(&m.value, version))
+            .unwrap_or_default();
         let after = self.diags.iter().filter(|d| d.is_error()).count();
         if after > before {
             return None;
         }
-        Some(Statement { index, sid, effect: effect?, principal, action: action?, resource, conditions, span: value.span })
+        Some(Statement {
+            index,
+            sid,
+            effect: effect?,
+            principal,
+            action: action?,
+            resource,
+            conditions,
+            span: value.span,
+        })
     }
 
     /// Finds `Name` or `NotName`; both present is an error.
-    fn pair<'a>(&mut self, members: &'a [Member], name: &str, not_name: &str) -> Option<(&'a Member, bool)> {
+    fn pair<'a>(
+        &mut self,
+        members: &'a [Member],
+        name: &str,
+        not_name: &str,
+    ) -> Option<(&'a Member, bool)> {
         match (find(members, name), find(members, not_name)) {
             (Some(a), Some(b)) => {
                 self.diags.push(
-                    Diagnostic::error("conflicting-elements", format!("a statement cannot have both `{name}` and `{not_name}`"), b.key_span)
-                        .with_secondary(a.key_span, format!("`{name}` is here")),
+                    Diagnostic::error(
+                        "conflicting-elements",
+                        format!("a statement cannot have both `{name}` and `{not_name}`"),
+                        b.key_span,
+                    )
+                    .with_secondary(a.key_span, format!("`{name}` is here")),
                 );
                 None
             }
@@ -273,7 +409,9 @@ impl Parser {
     fn read_principal(&mut self, m: &Member, negated: bool) -> Option<PrincipalBlock> {
         let mut entries = Vec::new();
         match &m.value.kind {
-            JsonKind::String(s) if s.text == "*" => entries.push(Spanned::new(PrincipalEntry::Everyone, m.value.span)),
+            JsonKind::String(s) if s.text == "*" => {
+                entries.push(Spanned::new(PrincipalEntry::Everyone, m.value.span))
+            }
             JsonKind::Object(kinds) => {
                 for k in kinds {
                     for (text, span) in self.string_list(&k.value, &k.key) {
@@ -288,18 +426,39 @@ impl Parser {
                             entries.push(Spanned::new(e, span));
                         }
                     }
-                    if !matches!(k.key.as_str(), "AWS" | "Service" | "Federated" | "CanonicalUser") {
-                        self.err("unknown-principal-type", format!("unknown principal type `{}`", k.key), k.key_span)
-                            .with_label_mut("expected `AWS`, `Service`, `Federated` or `CanonicalUser`");
+                    if !matches!(
+                        k.key.as_str(),
+                        "AWS" | "Service" | "Federated" | "CanonicalUser"
+                    ) {
+                        self.err(
+                            "unknown-principal-type",
+                            format!("unknown principal type `{}`", k.key),
+                            k.key_span,
+                        )
+                        .with_label_mut(
+                            "expected `AWS`, `Service`, `Federated` or `CanonicalUser`",
+                        );
                     }
                 }
             }
             _ => {
-                self.err("wrong-type", format!("`{}` must be `\"*\"` or an object such as {{\"AWS\": ...}}, found {}", m.key, describe(&m.value)), m.value.span);
+                self.err(
+                    "wrong-type",
+                    format!(
+                        "`{}` must be `\"*\"` or an object such as {{\"AWS\": ...}}, found {}",
+                        m.key,
+                        describe(&m.value)
+                    ),
+                    m.value.span,
+                );
                 return None;
             }
         }
-        Some(PrincipalBlock { negated, entries, span: m.value.span.to(m.key_span) })
+        Some(PrincipalBlock {
+            negated,
+            entries,
+            span: m.value.span.to(m.key_span),
+        })
     }
 
     fn aws_principal(&mut self, text: &str, span: Span) -> Option<PrincipalEntry> {
@@ -309,7 +468,9 @@ impl Parser {
         if text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()) {
             return Some(PrincipalEntry::Account(text.to_string()));
         }
-        if let Some([_, _, service, _, account, resource]) = split_arn(text).filter(|_| text.starts_with("arn:")) {
+        if let Some([_, _, service, _, account, resource]) =
+            split_arn(text).filter(|_| text.starts_with("arn:"))
+        {
             if text.contains('*') || text.contains('?') {
                 self.err("wildcard-principal", format!("principal `{text}` has a partial wildcard"), span)
                     .with_label_mut("`*` is only valid as the whole principal")
@@ -330,7 +491,8 @@ impl Parser {
         let mut entries = Vec::new();
         for (text, span) in self.string_list(&m.value, &m.key) {
             if text != "*" && !text.contains(':') {
-                self.err("invalid-action", format!("invalid action `{text}`"), span).with_label_mut("expected `service:Action` or `*`");
+                self.err("invalid-action", format!("invalid action `{text}`"), span)
+                    .with_label_mut("expected `service:Action` or `*`");
                 continue;
             }
             if let Some((prefix, _)) = text.split_once(':') {
@@ -341,34 +503,77 @@ impl Parser {
             }
             entries.push(Spanned::new(Glob::wildcard(&text, true), span));
         }
-        Some(ActionBlock { negated, entries, span: m.value.span.to(m.key_span) })
+        Some(ActionBlock {
+            negated,
+            entries,
+            span: m.value.span.to(m.key_span),
+        })
     }
 
-    fn read_resources(&mut self, m: &Member, negated: bool, version: Version) -> Option<ResourceBlock> {
+    fn read_resources(
+        &mut self,
+        m: &Member,
+        negated: bool,
+        version: Version,
+    ) -> Option<ResourceBlock> {
         let mut entries = Vec::new();
         for (text, span) in self.string_list(&m.value, &m.key) {
             let template = if text == "*" {
-                Template::parse("*", TemplateSyntax { wildcards: true, variables: false }, false)
+                Template::parse(
+                    "*",
+                    TemplateSyntax {
+                        wildcards: true,
+                        variables: false,
+                    },
+                    false,
+                )
             } else if text.starts_with("arn:") {
                 let (t, short) = arn_template(&text, version.has_variables());
                 if short {
-                    self.diags.push(Diagnostic::warning("short-arn", format!("`{text}` has fewer than six colon-separated components"), span)
-                        .with_note("airtight pads the missing components with `*`"));
+                    self.diags.push(
+                        Diagnostic::warning(
+                            "short-arn",
+                            format!("`{text}` has fewer than six colon-separated components"),
+                            span,
+                        )
+                        .with_note("airtight pads the missing components with `*`"),
+                    );
                 }
                 t
             } else {
-                self.diags.push(Diagnostic::warning("not-an-arn", format!("resource `{text}` is not an ARN"), span)
-                    .with_note("airtight matches it as a wildcard pattern over the whole resource"));
-                Template::parse(&text, TemplateSyntax { wildcards: true, variables: version.has_variables() }, false)
+                self.diags.push(
+                    Diagnostic::warning(
+                        "not-an-arn",
+                        format!("resource `{text}` is not an ARN"),
+                        span,
+                    )
+                    .with_note("airtight matches it as a wildcard pattern over the whole resource"),
+                );
+                Template::parse(
+                    &text,
+                    TemplateSyntax {
+                        wildcards: true,
+                        variables: version.has_variables(),
+                    },
+                    false,
+                )
             };
             entries.push(Spanned::new(Matcher::new(template), span));
         }
-        Some(ResourceBlock { negated, entries, span: m.value.span.to(m.key_span) })
+        Some(ResourceBlock {
+            negated,
+            entries,
+            span: m.value.span.to(m.key_span),
+        })
     }
 
     fn read_conditions(&mut self, value: &Json, version: Version) -> Vec<Condition> {
         let JsonKind::Object(ops) = &value.kind else {
-            self.err("wrong-type", format!("`Condition` must be an object, found {}", describe(value)), value.span);
+            self.err(
+                "wrong-type",
+                format!("`Condition` must be an object, found {}", describe(value)),
+                value.span,
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -376,11 +581,20 @@ impl Parser {
             let op = match ConditionOp::parse(&op_member.key) {
                 Ok(op) => op,
                 Err(OpError::NullIfExists) => {
-                    self.err("unknown-operator", "`Null` cannot take `IfExists`", op_member.key_span).with_label_mut("`Null` already tests whether the key exists");
+                    self.err(
+                        "unknown-operator",
+                        "`Null` cannot take `IfExists`",
+                        op_member.key_span,
+                    )
+                    .with_label_mut("`Null` already tests whether the key exists");
                     continue;
                 }
                 Err(OpError::Unknown) => {
-                    let d = self.err("unknown-operator", format!("unknown condition operator `{}`", op_member.key), op_member.key_span);
+                    let d = self.err(
+                        "unknown-operator",
+                        format!("unknown condition operator `{}`", op_member.key),
+                        op_member.key_span,
+                    );
                     match ConditionOp::suggest(&op_member.key) {
                         Some(s) => d.notes.push(format!("did you mean `{s}`? operator names are case-sensitive")),
                         None => d.notes.push("see the IAM condition operators: String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, NotIpAddress, Arn*, Null, with optional `IfExists` and `ForAllValues:`/`ForAnyValue:`".into()),
@@ -389,7 +603,15 @@ impl Parser {
                 }
             };
             let JsonKind::Object(keys) = &op_member.value.kind else {
-                self.err("wrong-type", format!("the body of `{}` must be an object of condition keys, found {}", op_member.key, describe(&op_member.value)), op_member.value.span);
+                self.err(
+                    "wrong-type",
+                    format!(
+                        "the body of `{}` must be an object of condition keys, found {}",
+                        op_member.key,
+                        describe(&op_member.value)
+                    ),
+                    op_member.value.span,
+                );
                 continue;
             };
             for k in keys {
@@ -408,31 +630,67 @@ impl Parser {
                         values.push(Spanned::new(v, span));
                     }
                 }
-                out.push(Condition { op, op_span: op_member.key_span, key, values, matchers, span: k.key_span.to(k.value.span) });
+                out.push(Condition {
+                    op,
+                    op_span: op_member.key_span,
+                    key,
+                    values,
+                    matchers,
+                    span: k.key_span.to(k.value.span),
+                });
             }
         }
         out
     }
 
-    fn condition_value(&mut self, op: ConditionOp, text: &str, span: Span, version: Version) -> Option<CondValue> {
+    fn condition_value(
+        &mut self,
+        op: ConditionOp,
+        text: &str,
+        span: Span,
+        version: Version,
+    ) -> Option<CondValue> {
         let variables = version.has_variables() && op.base.supports_variables();
         let bad = |p: &mut Parser, what: &str, expected: &str| {
-            p.err("malformed-value", format!("malformed {what} `{text}` for `{}`", op.name()), span).with_label_mut(expected);
+            p.err(
+                "malformed-value",
+                format!("malformed {what} `{text}` for `{}`", op.name()),
+                span,
+            )
+            .with_label_mut(expected);
             None
         };
         match op.base.family() {
-            Family::String => Some(CondValue::Pattern(Template::parse(text, TemplateSyntax { wildcards: op.base.honours_wildcards(), variables }, op.base.is_case_insensitive()))),
+            Family::String => Some(CondValue::Pattern(Template::parse(
+                text,
+                TemplateSyntax {
+                    wildcards: op.base.honours_wildcards(),
+                    variables,
+                },
+                op.base.is_case_insensitive(),
+            ))),
             Family::Arn => {
                 if text == "*" {
                     return Some(CondValue::Pattern(arn_template("*:*:*:*:*:*", false).0));
                 }
                 let (t, short) = arn_template(text, variables);
                 if short && !(variables && text.starts_with("${")) {
-                    return bad(self, "ARN", "expected `arn:partition:service:region:account:resource`");
+                    return bad(
+                        self,
+                        "ARN",
+                        "expected `arn:partition:service:region:account:resource`",
+                    );
                 }
                 if short {
                     // A whole-value variable such as `${aws:SourceArn}`: compare as a string.
-                    return Some(CondValue::Pattern(Template::parse(text, TemplateSyntax { wildcards: true, variables }, false)));
+                    return Some(CondValue::Pattern(Template::parse(
+                        text,
+                        TemplateSyntax {
+                            wildcards: true,
+                            variables,
+                        },
+                        false,
+                    )));
                 }
                 Some(CondValue::Pattern(t))
             }
@@ -442,7 +700,11 @@ impl Parser {
             },
             Family::Date => match parse_date(text) {
                 Some(d) => Some(CondValue::Date(d)),
-                None => bad(self, "date", "expected an ISO 8601 date such as `2026-01-31T00:00:00Z`, or epoch seconds"),
+                None => bad(
+                    self,
+                    "date",
+                    "expected an ISO 8601 date such as `2026-01-31T00:00:00Z`, or epoch seconds",
+                ),
             },
             Family::Bool => match parse_bool(text) {
                 Some(b) => Some(CondValue::Bool(b)),
@@ -450,7 +712,11 @@ impl Parser {
             },
             Family::Null => match parse_bool(text) {
                 Some(b) => Some(CondValue::Null(b)),
-                None => bad(self, "value", "`Null` takes `true` (key absent) or `false` (key present)"),
+                None => bad(
+                    self,
+                    "value",
+                    "`Null` takes `true` (key absent) or `false` (key present)",
+                ),
             },
             Family::Binary => match base64::engine::general_purpose::STANDARD.decode(text) {
                 Ok(bytes) => Some(CondValue::Binary(bytes)),
@@ -458,7 +724,11 @@ impl Parser {
             },
             Family::Ip => match Cidr::parse(text) {
                 Some(c) => Some(CondValue::Ip(c)),
-                None => bad(self, "IP address or CIDR", "expected e.g. `203.0.113.0/24` or `2001:db8::/32`"),
+                None => bad(
+                    self,
+                    "IP address or CIDR",
+                    "expected e.g. `203.0.113.0/24` or `2001:db8::/32`",
+                ),
             },
         }
     }
@@ -468,10 +738,23 @@ impl Parser {
             if known.contains(&m.key.as_str()) {
                 continue;
             }
-            let d = self.err("unknown-element", format!("unknown {what} element `{}`", m.key), m.key_span);
+            let d = self.err(
+                "unknown-element",
+                format!("unknown {what} element `{}`", m.key),
+                m.key_span,
+            );
             match known.iter().find(|k| k.eq_ignore_ascii_case(&m.key)) {
-                Some(k) => d.notes.push(format!("did you mean `{k}`? element names are case-sensitive")),
-                None => d.notes.push(format!("a {what} may contain {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+                Some(k) => d.notes.push(format!(
+                    "did you mean `{k}`? element names are case-sensitive"
+                )),
+                None => d.notes.push(format!(
+                    "a {what} may contain {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             }
         }
     }
@@ -480,7 +763,11 @@ impl Parser {
         match &value.kind {
             JsonKind::String(s) => Some(s.text.clone()),
             _ => {
-                self.err("wrong-type", format!("`{what}` must be a string, found {}", describe(value)), value.span);
+                self.err(
+                    "wrong-type",
+                    format!("`{what}` must be a string, found {}", describe(value)),
+                    value.span,
+                );
                 None
             }
         }
@@ -492,12 +779,29 @@ impl Parser {
             JsonKind::String(s) => vec![(s.text.clone(), value.span)],
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    self.diags.push(Diagnostic::warning("empty-list", format!("`{what}` is an empty list"), value.span).with_note("an empty list matches nothing"));
+                    self.diags.push(
+                        Diagnostic::warning(
+                            "empty-list",
+                            format!("`{what}` is an empty list"),
+                            value.span,
+                        )
+                        .with_note("an empty list matches nothing"),
+                    );
                 }
-                items.iter().filter_map(|i| self.string(i, what).map(|s| (s, i.span))).collect()
+                items
+                    .iter()
+                    .filter_map(|i| self.string(i, what).map(|s| (s, i.span)))
+                    .collect()
             }
             _ => {
-                self.err("wrong-type", format!("`{what}` must be a string or a list of strings, found {}", describe(value)), value.span);
+                self.err(
+                    "wrong-type",
+                    format!(
+                        "`{what}` must be a string or a list of strings, found {}",
+                        describe(value)
+                    ),
+                    value.span,
+                );
                 Vec::new()
             }
         }
@@ -510,13 +814,25 @@ impl Parser {
             JsonKind::Number(n) => Some(n.clone()),
             JsonKind::Bool(b) => Some(b.to_string()),
             _ => {
-                p.err("wrong-type", format!("values of `{what}` must be strings, numbers or booleans, found {}", describe(v)), v.span);
+                p.err(
+                    "wrong-type",
+                    format!(
+                        "values of `{what}` must be strings, numbers or booleans, found {}",
+                        describe(v)
+                    ),
+                    v.span,
+                );
                 None
             }
         };
         match &value.kind {
-            JsonKind::Array(items) => items.iter().filter_map(|i| scalar(self, i).map(|s| (s, i.span))).collect(),
-            _ => scalar(self, value).map(|s| vec![(s, value.span)]).unwrap_or_default(),
+            JsonKind::Array(items) => items
+                .iter()
+                .filter_map(|i| scalar(self, i).map(|s| (s, i.span)))
+                .collect(),
+            _ => scalar(self, value)
+                .map(|s| vec![(s, value.span)])
+                .unwrap_or_default(),
         }
     }
 }

@@ -57,8 +57,16 @@ type State = Vec<(u32, Vec<u64>)>;
 const OTHERS: &str = "xyzqwkjvbgpfhmtuoinlrcdesa0123456789-_.";
 
 /// Computes the classes of `globs` over the strings of `domain`.
-pub fn partition(globs: &[Glob], domain: &Domain, state_limit: usize) -> Result<Partition, PartitionError> {
-    let start: State = globs.iter().enumerate().map(|(i, g)| (i as u32, closed(g, &bits_with(g, 0)))).collect();
+pub fn partition(
+    globs: &[Glob],
+    domain: &Domain,
+    state_limit: usize,
+) -> Result<Partition, PartitionError> {
+    let start: State = globs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i as u32, closed(g, &bits_with(g, 0))))
+        .collect();
     let mut ids: HashMap<(State, usize), usize> = HashMap::new();
     let mut nodes: Vec<(State, usize)> = Vec::new();
     let mut paths: Vec<String> = Vec::new();
@@ -119,7 +127,11 @@ pub fn partition(globs: &[Glob], domain: &Domain, state_limit: usize) -> Result<
         }
         let members = vector(globs, state);
         let k = *index.entry(members.clone()).or_insert_with(|| {
-            classes.push(Class { members, witness: paths[u].clone(), second: None });
+            classes.push(Class {
+                members,
+                witness: paths[u].clone(),
+                second: None,
+            });
             classes.len() - 1
         });
         if classes[k].second.is_none() {
@@ -147,7 +159,12 @@ pub fn pick_witness(globs: &[Glob], domain: &Domain, class: &Class, candidates: 
     candidates
         .iter()
         .find(|s| {
-            s.chars().count() >= domain.min_len && !s.chars().any(|c| domain.forbidden.contains(&c)) && globs.iter().zip(&class.members).all(|(g, m)| g.matches(s) == *m)
+            s.chars().count() >= domain.min_len
+                && !s.chars().any(|c| domain.forbidden.contains(&c))
+                && globs
+                    .iter()
+                    .zip(&class.members)
+                    .all(|(g, m)| g.matches(s) == *m)
         })
         .map(|s| s.to_string())
         .unwrap_or_else(|| class.witness.clone())
@@ -191,7 +208,11 @@ struct StepIndex {
 
 impl StepIndex {
     fn new(globs: &[Glob], state: &State) -> StepIndex {
-        let mut index = StepIndex { wild: Vec::new(), sensitive: HashMap::new(), insensitive: HashMap::new() };
+        let mut index = StepIndex {
+            wild: Vec::new(),
+            sensitive: HashMap::new(),
+            insensitive: HashMap::new(),
+        };
         for (k, (i, b)) in state.iter().enumerate() {
             let g = &globs[*i as usize];
             let mut wild = false;
@@ -201,7 +222,11 @@ impl StepIndex {
                 }
                 match g.tokens[p] {
                     GlobToken::Char(x) => {
-                        let map = if g.case_insensitive { &mut index.insensitive } else { &mut index.sensitive };
+                        let map = if g.case_insensitive {
+                            &mut index.insensitive
+                        } else {
+                            &mut index.sensitive
+                        };
                         let list = map.entry(x).or_default();
                         if list.last() != Some(&k) {
                             list.push(k);
@@ -288,16 +313,33 @@ fn alphabet(globs: &[Glob], state: &State, domain: &Domain) -> Vec<char> {
             }
         }
     }
-    let mut out: Vec<char> = literal.iter().copied().filter(|c| !domain.forbidden.contains(c)).collect();
+    let mut out: Vec<char> = literal
+        .iter()
+        .copied()
+        .filter(|c| !domain.forbidden.contains(c))
+        .collect();
     let other = OTHERS
         .chars()
         .chain((0x21u8..0x7f).map(char::from))
         .chain(['é', 'ß', 'ø'])
-        .find(|c| !literal.contains(c) && !folded.contains(&fold(*c, true)) && !domain.forbidden.contains(c));
+        .find(|c| {
+            !literal.contains(c)
+                && !folded.contains(&fold(*c, true))
+                && !domain.forbidden.contains(c)
+        });
     if let Some(o) = other {
         out.push(o);
         // A second representative, so that "other" edges stand for at least two strings.
-        if let Some(o2) = OTHERS.chars().chain((0x21u8..0x7f).map(char::from)).find(|c| *c != o && !literal.contains(c) && !folded.contains(&fold(*c, true)) && !domain.forbidden.contains(c)) {
+        if let Some(o2) = OTHERS
+            .chars()
+            .chain((0x21u8..0x7f).map(char::from))
+            .find(|c| {
+                *c != o
+                    && !literal.contains(c)
+                    && !folded.contains(&fold(*c, true))
+                    && !domain.forbidden.contains(c)
+            })
+        {
             out.push(o2);
         }
     }
@@ -330,7 +372,11 @@ mod tests {
 
     #[test]
     fn lambda_qualifiers() {
-        let globs = vec![Glob::wildcard("function:f*", false), Glob::wildcard("function:f", false), Glob::wildcard("function:f:*", false)];
+        let globs = vec![
+            Glob::wildcard("function:f*", false),
+            Glob::wildcard("function:f", false),
+            Glob::wildcard("function:f:*", false),
+        ];
         let p = check(&globs, &any());
         let vs: BTreeSet<Vec<bool>> = p.classes.iter().map(|c| c.members.clone()).collect();
         assert!(vs.contains(&vec![true, true, false]));
@@ -338,7 +384,11 @@ mod tests {
         assert!(vs.contains(&vec![true, false, false]));
         assert!(vs.contains(&vec![false, false, false]));
         assert_eq!(vs.len(), 4);
-        let exact = p.classes.iter().find(|c| c.members == vec![true, true, false]).unwrap();
+        let exact = p
+            .classes
+            .iter()
+            .find(|c| c.members == vec![true, true, false])
+            .unwrap();
         assert_eq!(exact.witness, "function:f");
         assert!(exact.second.is_none());
     }
@@ -347,29 +397,53 @@ mod tests {
     fn single_literal() {
         let p = check(&[Glob::literal("abc", false)], &any());
         assert_eq!(p.classes.len(), 2);
-        assert!(p.classes.iter().any(|c| c.members == [true] && c.second.is_none()));
-        assert!(p.classes.iter().any(|c| c.members == [false] && c.second.is_some()));
+        assert!(p
+            .classes
+            .iter()
+            .any(|c| c.members == [true] && c.second.is_none()));
+        assert!(p
+            .classes
+            .iter()
+            .any(|c| c.members == [false] && c.second.is_some()));
     }
 
     #[test]
     fn case_and_domain() {
-        let globs = vec![Glob::wildcard("s3:get*", true), Glob::wildcard("s3:Get*", false)];
+        let globs = vec![
+            Glob::wildcard("s3:get*", true),
+            Glob::wildcard("s3:Get*", false),
+        ];
         let p = check(&globs, &any());
         assert_eq!(p.classes.len(), 3);
-        let colon_free = Domain { forbidden: vec![':'], min_len: 1 };
+        let colon_free = Domain {
+            forbidden: vec![':'],
+            min_len: 1,
+        };
         let p = check(&[Glob::wildcard("a*", false)], &colon_free);
-        assert!(p.classes.iter().all(|c| !c.witness.contains(':') && !c.witness.is_empty()));
+        assert!(p
+            .classes
+            .iter()
+            .all(|c| !c.witness.contains(':') && !c.witness.is_empty()));
     }
 
     #[test]
     fn many_literal_actions() {
-        let globs: Vec<Glob> = (0..1500).map(|i| Glob::literal(&format!("svc{}:action{}", i % 40, i), true)).collect();
+        let globs: Vec<Glob> = (0..1500)
+            .map(|i| Glob::literal(&format!("svc{}:action{}", i % 40, i), true))
+            .collect();
         let p = check(&globs, &any());
         assert_eq!(p.classes.len(), 1501);
     }
 
     fn glob_strategy() -> impl Strategy<Value = Glob> {
-        (prop::collection::vec(prop::sample::select(vec!['a', 'b', ':', '*', '?', 'A']), 0..5), prop::bool::ANY).prop_map(|(cs, ci)| Glob::wildcard(&cs.into_iter().collect::<String>(), ci))
+        (
+            prop::collection::vec(
+                prop::sample::select(vec!['a', 'b', ':', '*', '?', 'A']),
+                0..5,
+            ),
+            prop::bool::ANY,
+        )
+            .prop_map(|(cs, ci)| Glob::wildcard(&cs.into_iter().collect::<String>(), ci))
     }
 
     fn all_strings(max: usize) -> Vec<String> {

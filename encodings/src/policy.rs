@@ -111,7 +111,11 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(template: Template) -> Matcher {
-        let glob = if template.has_variables() { None } else { template.to_glob() };
+        let glob = if template.has_variables() {
+            None
+        } else {
+            template.to_glob()
+        };
         Matcher { template, glob }
     }
 }
@@ -138,7 +142,11 @@ pub struct ConditionKey {
 
 impl ConditionKey {
     pub fn new(written: &str, span: Span) -> ConditionKey {
-        ConditionKey { name: written.to_ascii_lowercase(), written: written.to_string(), span }
+        ConditionKey {
+            name: written.to_ascii_lowercase(),
+            written: written.to_string(),
+            span,
+        }
     }
 }
 
@@ -154,7 +162,14 @@ pub fn arn_template(text: &str, variables: bool) -> (Template, bool) {
     for i in 0..6 {
         let comp = parts.get(i).copied().unwrap_or("*");
         if i < 5 {
-            let t = Template::parse(comp, TemplateSyntax { wildcards: true, variables: false }, false);
+            let t = Template::parse(
+                comp,
+                TemplateSyntax {
+                    wildcards: true,
+                    variables: false,
+                },
+                false,
+            );
             pieces.extend(t.pieces.into_iter().map(|p| match p {
                 Piece::Wild(GlobToken::AnyRun) => Piece::Wild(GlobToken::AnyRunNoColon),
                 Piece::Wild(GlobToken::AnyChar) => Piece::Wild(GlobToken::AnyCharNoColon),
@@ -162,11 +177,24 @@ pub fn arn_template(text: &str, variables: bool) -> (Template, bool) {
             }));
             pieces.push(Piece::Char(':'));
         } else {
-            let t = Template::parse(comp, TemplateSyntax { wildcards: true, variables }, false);
+            let t = Template::parse(
+                comp,
+                TemplateSyntax {
+                    wildcards: true,
+                    variables,
+                },
+                false,
+            );
             pieces.extend(t.pieces);
         }
     }
-    (Template { pieces, case_insensitive: false }, short)
+    (
+        Template {
+            pieces,
+            case_insensitive: false,
+        },
+        short,
+    )
 }
 
 /// The glob that a well-formed ARN (six components) matches: `*:*:*:*:*:*` with the first
@@ -178,13 +206,23 @@ pub fn arn_shape() -> Glob {
         tokens.push(GlobToken::Char(':'));
     }
     tokens.push(GlobToken::AnyRun);
-    Glob { tokens, case_insensitive: false }
+    Glob {
+        tokens,
+        case_insensitive: false,
+    }
 }
 
 /// Splits an ARN into its six components, or `None` if it has fewer.
 pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
     let mut it = arn.splitn(6, ':');
-    Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
+    Some([
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ])
 }
 
 /// The policy types of §5.2, each with its own element rules.

@@ -49,17 +49,32 @@ pub enum ContextValue {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PrincipalKind {
     /// `arn:aws:iam::ID:root`.
-    AccountRoot { account: String },
+    AccountRoot {
+        account: String,
+    },
     /// `arn:aws:iam::ID:role/path/name`: a session of that role, session name unknown.
-    Role { account: String, role_arn: String },
+    Role {
+        account: String,
+        role_arn: String,
+    },
     /// `arn:aws:sts::ID:assumed-role/name/session`.
-    AssumedRole { account: String, role_arn: String },
+    AssumedRole {
+        account: String,
+        role_arn: String,
+    },
     /// `arn:aws:iam::ID:user/path/name`.
-    User { account: String, name: String },
+    User {
+        account: String,
+        name: String,
+    },
     /// `arn:aws:sts::ID:federated-user/name`.
-    FederatedUser { account: String },
+    FederatedUser {
+        account: String,
+    },
     /// A service principal such as `s3.amazonaws.com`.
-    Service { name: String },
+    Service {
+        name: String,
+    },
     Anonymous,
 }
 
@@ -70,20 +85,35 @@ impl PrincipalKind {
         if principal == "anonymous" || principal == "*" {
             return PrincipalKind::Anonymous;
         }
-        let Some([_, partition, service, _, account, rest]) = split_arn(principal).filter(|_| principal.starts_with("arn:")) else {
-            return PrincipalKind::Service { name: principal.to_string() };
+        let Some([_, partition, service, _, account, rest]) =
+            split_arn(principal).filter(|_| principal.starts_with("arn:"))
+        else {
+            return PrincipalKind::Service {
+                name: principal.to_string(),
+            };
         };
         let account = account.to_string();
         match (service, rest.split_once('/')) {
             ("iam", None) if rest == "root" => PrincipalKind::AccountRoot { account },
-            ("iam", Some(("role", _))) => PrincipalKind::Role { account, role_arn: principal.to_string() },
-            ("iam", Some(("user", path))) => PrincipalKind::User { name: path.rsplit('/').next().unwrap_or(path).to_string(), account },
+            ("iam", Some(("role", _))) => PrincipalKind::Role {
+                account,
+                role_arn: principal.to_string(),
+            },
+            ("iam", Some(("user", path))) => PrincipalKind::User {
+                name: path.rsplit('/').next().unwrap_or(path).to_string(),
+                account,
+            },
             ("sts", Some(("assumed-role", path))) => {
                 let role = path.split('/').next().unwrap_or(path);
-                PrincipalKind::AssumedRole { role_arn: format!("arn:{partition}:iam::{account}:role/{role}"), account }
+                PrincipalKind::AssumedRole {
+                    role_arn: format!("arn:{partition}:iam::{account}:role/{role}"),
+                    account,
+                }
             }
             ("sts", Some(("federated-user", _))) => PrincipalKind::FederatedUser { account },
-            _ => PrincipalKind::Service { name: principal.to_string() },
+            _ => PrincipalKind::Service {
+                name: principal.to_string(),
+            },
         }
     }
 
@@ -114,19 +144,42 @@ pub const DERIVED_KEYS: [&str; 7] = [
 
 impl Request {
     /// Builds a request, defaulting `resource_account` to the ARN's account field.
-    pub fn new(principal: Option<&str>, action: &str, resource: &str, resource_account: Option<&str>) -> Request {
-        let resource_account = resource_account
-            .map(str::to_string)
-            .unwrap_or_else(|| split_arn(resource).map(|p| p[4].to_string()).unwrap_or_default());
+    pub fn new(
+        principal: Option<&str>,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+    ) -> Request {
+        let resource_account = resource_account.map(str::to_string).unwrap_or_else(|| {
+            split_arn(resource)
+                .map(|p| p[4].to_string())
+                .unwrap_or_default()
+        });
         let principal = principal.map(str::to_string).unwrap_or_else(|| {
-            let account = if resource_account.is_empty() { "123456789012" } else { &resource_account };
+            let account = if resource_account.is_empty() {
+                "123456789012"
+            } else {
+                &resource_account
+            };
             format!("arn:aws:iam::{account}:role/caller")
         });
-        Request { principal, action: action.to_string(), resource: resource.to_string(), resource_account, context: BTreeMap::new() }
+        Request {
+            principal,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account,
+            context: BTreeMap::new(),
+        }
     }
 
     pub fn with(mut self, key: &str, value: ContextValue) -> Request {
-        self.context.insert(key.to_ascii_lowercase(), ContextEntry { written: key.to_string(), value });
+        self.context.insert(
+            key.to_ascii_lowercase(),
+            ContextEntry {
+                written: key.to_string(),
+                value,
+            },
+        );
         self
     }
 
@@ -140,8 +193,11 @@ impl Request {
         let single = |s: &str| Some(ContextValue::Single(s.to_string()));
         match key {
             "aws:principalarn" => match &kind {
-                PrincipalKind::Role { role_arn, .. } | PrincipalKind::AssumedRole { role_arn, .. } => single(role_arn),
-                PrincipalKind::AccountRoot { .. } | PrincipalKind::User { .. } | PrincipalKind::FederatedUser { .. } => single(&self.principal),
+                PrincipalKind::Role { role_arn, .. }
+                | PrincipalKind::AssumedRole { role_arn, .. } => single(role_arn),
+                PrincipalKind::AccountRoot { .. }
+                | PrincipalKind::User { .. }
+                | PrincipalKind::FederatedUser { .. } => single(&self.principal),
                 _ => None,
             },
             "aws:principalaccount" => match &kind {
@@ -150,7 +206,9 @@ impl Request {
             },
             "aws:principaltype" => match kind {
                 PrincipalKind::AccountRoot { .. } => single("Account"),
-                PrincipalKind::Role { .. } | PrincipalKind::AssumedRole { .. } => single("AssumedRole"),
+                PrincipalKind::Role { .. } | PrincipalKind::AssumedRole { .. } => {
+                    single("AssumedRole")
+                }
                 PrincipalKind::User { .. } => single("User"),
                 PrincipalKind::FederatedUser { .. } => single("FederatedUser"),
                 PrincipalKind::Anonymous => single("Anonymous"),
@@ -165,7 +223,8 @@ impl Request {
                 PrincipalKind::Service { name } => single(&name),
                 _ => None,
             },
-            "aws:resourceaccount" => (!self.resource_account.is_empty()).then(|| ContextValue::Single(self.resource_account.clone())),
+            "aws:resourceaccount" => (!self.resource_account.is_empty())
+                .then(|| ContextValue::Single(self.resource_account.clone())),
             "aws:username" => match kind {
                 PrincipalKind::User { name, .. } => single(&name),
                 _ => None,
@@ -185,7 +244,10 @@ impl Request {
     /// The single value of a key, for policy variables (multivalued keys cannot be variables).
     pub fn single(&self, key: &str) -> Option<std::borrow::Cow<'_, str>> {
         match self.context.get(key) {
-            Some(ContextEntry { value: ContextValue::Single(s), .. }) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+            Some(ContextEntry {
+                value: ContextValue::Single(s),
+                ..
+            }) => Some(std::borrow::Cow::Borrowed(s.as_str())),
             Some(_) => None,
             None => match self.derived(key) {
                 Some(ContextValue::Single(s)) => Some(std::borrow::Cow::Owned(s)),
@@ -200,7 +262,9 @@ impl Request {
         for e in self.context.values() {
             let v = match &e.value {
                 ContextValue::Single(s) => serde_json::Value::String(s.clone()),
-                ContextValue::Multi(vs) => serde_json::Value::Array(vs.iter().cloned().map(serde_json::Value::String).collect()),
+                ContextValue::Multi(vs) => serde_json::Value::Array(
+                    vs.iter().cloned().map(serde_json::Value::String).collect(),
+                ),
             };
             ctx.insert(e.written.clone(), v);
         }
@@ -208,7 +272,10 @@ impl Request {
         m.insert("principal".into(), self.principal.clone().into());
         m.insert("action".into(), self.action.clone().into());
         m.insert("resource".into(), self.resource.clone().into());
-        m.insert("resource_account".into(), self.resource_account.clone().into());
+        m.insert(
+            "resource_account".into(),
+            self.resource_account.clone().into(),
+        );
         m.insert("context".into(), serde_json::Value::Object(ctx));
         serde_json::Value::Object(m)
     }
@@ -219,7 +286,11 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
     let value = json::parse(src, file).map_err(|d| vec![d])?;
     let mut diags = json::duplicate_keys(&value);
     let JsonKind::Object(members) = &value.kind else {
-        return Err(vec![Diagnostic::error("invalid-request", "a request must be a JSON object", value.span)]);
+        return Err(vec![Diagnostic::error(
+            "invalid-request",
+            "a request must be a JSON object",
+            value.span,
+        )]);
     };
     let mut fields: BTreeMap<&str, &Json> = BTreeMap::new();
     for m in members {
@@ -237,11 +308,19 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
         match fields.get(name).map(|v| (&v.kind, v.span)) {
             Some((JsonKind::String(s), _)) => Some(s.text.clone()),
             Some((_, span)) => {
-                diags.push(Diagnostic::error("invalid-request", format!("`{name}` must be a string"), span));
+                diags.push(Diagnostic::error(
+                    "invalid-request",
+                    format!("`{name}` must be a string"),
+                    span,
+                ));
                 None
             }
             None if required => {
-                diags.push(Diagnostic::error("invalid-request", format!("the request has no `{name}`"), value.span));
+                diags.push(Diagnostic::error(
+                    "invalid-request",
+                    format!("the request has no `{name}`"),
+                    value.span,
+                ));
                 None
             }
             None => None,
@@ -254,11 +333,20 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
     if let Some(a) = &action {
         if a != "*" && !a.contains(':') {
             if let Some(v) = fields.get("action") {
-                diags.push(Diagnostic::error("invalid-request", format!("action `{a}` is not of the form `service:Action`"), v.span));
+                diags.push(Diagnostic::error(
+                    "invalid-request",
+                    format!("action `{a}` is not of the form `service:Action`"),
+                    v.span,
+                ));
             }
         }
     }
-    let mut request = Request::new(principal.as_deref(), action.as_deref().unwrap_or(""), resource.as_deref().unwrap_or(""), resource_account.as_deref());
+    let mut request = Request::new(
+        principal.as_deref(),
+        action.as_deref().unwrap_or(""),
+        resource.as_deref().unwrap_or(""),
+        resource_account.as_deref(),
+    );
     if let Some(ctx) = fields.get("context") {
         match &ctx.kind {
             JsonKind::Object(entries) => {
@@ -270,7 +358,11 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
                         _ => None,
                     };
                     let value = match &e.value.kind {
-                        JsonKind::Array(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>().map(ContextValue::Multi),
+                        JsonKind::Array(items) => items
+                            .iter()
+                            .map(scalar)
+                            .collect::<Option<Vec<_>>>()
+                            .map(ContextValue::Multi),
                         _ => scalar(&e.value).map(ContextValue::Single),
                     };
                     match value {
@@ -279,7 +371,11 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
                     }
                 }
             }
-            _ => diags.push(Diagnostic::error("invalid-request", "`context` must be an object", ctx.span)),
+            _ => diags.push(Diagnostic::error(
+                "invalid-request",
+                "`context` must be an object",
+                ctx.span,
+            )),
         }
     }
     if diags.iter().any(Diagnostic::is_error) {

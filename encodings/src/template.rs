@@ -65,12 +65,18 @@ impl Template {
             });
             i += 1;
         }
-        Template { pieces, case_insensitive }
+        Template {
+            pieces,
+            case_insensitive,
+        }
     }
 
     /// A template of literal characters.
     pub fn literal(text: &str, case_insensitive: bool) -> Template {
-        Template { pieces: text.chars().map(Piece::Char).collect(), case_insensitive }
+        Template {
+            pieces: text.chars().map(Piece::Char).collect(),
+            case_insensitive,
+        }
     }
 
     pub fn has_variables(&self) -> bool {
@@ -143,24 +149,36 @@ fn parse_variable(inner: &str) -> Piece {
         }
         None => (inner.trim(), None),
     };
-    Piece::Var(PolicyVar { key: name.to_ascii_lowercase(), written: name.to_string(), default })
+    Piece::Var(PolicyVar {
+        key: name.to_ascii_lowercase(),
+        written: name.to_string(),
+        default,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const LIKE: TemplateSyntax = TemplateSyntax { wildcards: true, variables: true };
+    const LIKE: TemplateSyntax = TemplateSyntax {
+        wildcards: true,
+        variables: true,
+    };
 
     #[test]
     fn variables_defaults_and_escapes() {
         let t = Template::parse("home/${aws:username}/${*}x${?}${$}", LIKE, false);
-        let g = t.resolve(|k| (k == "aws:username").then_some("bob")).expect("resolves");
+        let g = t
+            .resolve(|k| (k == "aws:username").then_some("bob"))
+            .expect("resolves");
         assert!(g.matches("home/bob/*x?$"));
         assert!(!g.matches("home/bob/axb$"));
         assert!(t.resolve(|_| None).is_none());
         let d = Template::parse("${aws:PrincipalTag/team, 'company-wide'}", LIKE, false);
-        assert!(d.resolve(|_| None).expect("default").matches("company-wide"));
+        assert!(d
+            .resolve(|_| None)
+            .expect("default")
+            .matches("company-wide"));
     }
 
     #[test]
@@ -173,7 +191,14 @@ mod tests {
 
     #[test]
     fn variables_off_means_literal() {
-        let t = Template::parse("${aws:username}", TemplateSyntax { wildcards: true, variables: false }, false);
+        let t = Template::parse(
+            "${aws:username}",
+            TemplateSyntax {
+                wildcards: true,
+                variables: false,
+            },
+            false,
+        );
         assert!(!t.has_variables());
         assert!(t.to_glob().expect("no vars").matches("${aws:username}"));
     }

@@ -20,7 +20,14 @@ static COMPARED: AtomicUsize = AtomicUsize::new(0);
 static ALLOWED: AtomicUsize = AtomicUsize::new(0);
 static SKIPPED: AtomicUsize = AtomicUsize::new(0);
 
-const ACTIONS: [&str; 6] = ["lambda:InvokeFunction", "lambda:Get*", "lambda:*", "s3:GetObject", "*", "LAMBDA:invokefunction"];
+const ACTIONS: [&str; 6] = [
+    "lambda:InvokeFunction",
+    "lambda:Get*",
+    "lambda:*",
+    "s3:GetObject",
+    "*",
+    "LAMBDA:invokefunction",
+];
 const RESOURCES: [&str; 7] = [
     "*",
     "arn:aws:lambda:us-east-1:111122223333:function:f",
@@ -79,48 +86,99 @@ const REQ_RESOURCES: [&str; 6] = [
     "arn:aws:s3:::b/key",
     "*",
 ];
-const REQ_ACTIONS: [&str; 4] = ["lambda:InvokeFunction", "lambda:GetFunction", "s3:GetObject", "iam:PassRole"];
+const REQ_ACTIONS: [&str; 4] = [
+    "lambda:InvokeFunction",
+    "lambda:GetFunction",
+    "s3:GetObject",
+    "iam:PassRole",
+];
 const CONTEXT: [(&str, &[&str]); 14] = [
     ("aws:SourceVpc", &["vpc-1", "vpc-3"]),
     ("aws:PrincipalTag/team", &["alpha", "a", "ALPHA", "b"]),
     ("aws:PrincipalTag/project", &["falcon", "eagle"]),
     ("aws:ResourceTag/project", &["falcon", "eagle", "none"]),
-    ("lambda:SourceFunctionArn", &["arn:aws:lambda:us-east-1:111122223333:function:src", "arn:aws:lambda:us-east-1:111122223333:function:src:1", "not-an-arn"]),
+    (
+        "lambda:SourceFunctionArn",
+        &[
+            "arn:aws:lambda:us-east-1:111122223333:function:src",
+            "arn:aws:lambda:us-east-1:111122223333:function:src:1",
+            "not-an-arn",
+        ],
+    ),
     ("aws:SecureTransport", &["true", "false"]),
     ("aws:MultiFactorAuthPresent", &["true", "false"]),
     ("aws:MultiFactorAuthAge", &["100", "3600", "9999"]),
     ("s3:max-keys", &["2", "3", "10", "11"]),
-    ("aws:CurrentTime", &["2025-06-01T00:00:00Z", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"]),
-    ("aws:SourceIp", &["203.0.113.9", "198.51.100.7", "2001:db8::1", "10.0.0.1"]),
+    (
+        "aws:CurrentTime",
+        &[
+            "2025-06-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            "2027-01-01T00:00:00Z",
+        ],
+    ),
+    (
+        "aws:SourceIp",
+        &["203.0.113.9", "198.51.100.7", "2001:db8::1", "10.0.0.1"],
+    ),
     ("aws:TagKeys", &["a", "b", "xyz"]),
     ("aws:PrincipalAccount", &["111122223333"]),
     ("aws:ResourceAccount", &["111122223333"]),
 ];
 
-fn statement(allow: bool, action: usize, not_action: bool, resource: usize, not_resource: bool, conds: &[usize], principal: Option<usize>) -> String {
+fn statement(
+    allow: bool,
+    action: usize,
+    not_action: bool,
+    resource: usize,
+    not_resource: bool,
+    conds: &[usize],
+    principal: Option<usize>,
+) -> String {
     let effect = if allow { "Allow" } else { "Deny" };
     let action_key = if not_action { "NotAction" } else { "Action" };
-    let resource_key = if not_resource { "NotResource" } else { "Resource" };
-    let mut by_op: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let resource_key = if not_resource {
+        "NotResource"
+    } else {
+        "Resource"
+    };
+    let mut by_op: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
     for &c in conds {
         let text = CONDITIONS[c];
         let (op, body) = text.split_once(": ").unwrap();
-        let inner = body.trim().trim_start_matches('{').trim_end_matches('}').trim().to_string();
+        let inner = body
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .trim()
+            .to_string();
         let entry = by_op.entry(op.to_string()).or_default();
         // One key once per operator.
         let key = inner.split(':').next().unwrap_or("").to_string();
-        if !entry.iter().any(|e| e.split(':').next().unwrap_or("") == key) {
+        if !entry
+            .iter()
+            .any(|e| e.split(':').next().unwrap_or("") == key)
+        {
             entry.push(inner);
         }
     }
     let condition = if by_op.is_empty() {
         String::new()
     } else {
-        let parts: Vec<String> = by_op.iter().map(|(op, keys)| format!("{op}: {{{}}}", keys.join(", "))).collect();
+        let parts: Vec<String> = by_op
+            .iter()
+            .map(|(op, keys)| format!("{op}: {{{}}}", keys.join(", ")))
+            .collect();
         format!(r#", "Condition": {{{}}}"#, parts.join(", "))
     };
-    let principal = principal.map(|p| format!(r#""Principal": {}, "#, PRINCIPALS[p])).unwrap_or_default();
-    format!(r#"{{{principal}"Effect": "{effect}", "{action_key}": "{}", "{resource_key}": "{}"{condition}}}"#, ACTIONS[action], RESOURCES[resource])
+    let principal = principal
+        .map(|p| format!(r#""Principal": {}, "#, PRINCIPALS[p]))
+        .unwrap_or_default();
+    format!(
+        r#"{{{principal}"Effect": "{effect}", "{action_key}": "{}", "{resource_key}": "{}"{condition}}}"#,
+        ACTIONS[action], RESOURCES[resource]
+    )
 }
 
 type Stmt = (bool, usize, bool, usize, bool, Vec<usize>, usize);
@@ -128,30 +186,67 @@ type Stmt = (bool, usize, bool, usize, bool, Vec<usize>, usize);
 fn stmt_strategy() -> impl Strategy<Value = Stmt> {
     let action = prop_oneof![2 => Just(4usize), 3 => 0..ACTIONS.len()];
     let resource = prop_oneof![2 => Just(0usize), 3 => 0..RESOURCES.len()];
-    let conditions = prop_oneof![2 => Just(Vec::new()), 3 => prop::collection::vec(0..CONDITIONS.len(), 1..3)];
-    (prop::bool::weighted(0.75), action, prop::bool::weighted(0.1), resource, prop::bool::weighted(0.1), conditions, 0..PRINCIPALS.len())
+    let conditions =
+        prop_oneof![2 => Just(Vec::new()), 3 => prop::collection::vec(0..CONDITIONS.len(), 1..3)];
+    (
+        prop::bool::weighted(0.75),
+        action,
+        prop::bool::weighted(0.1),
+        resource,
+        prop::bool::weighted(0.1),
+        conditions,
+        0..PRINCIPALS.len(),
+    )
 }
 
 fn policy(stmts: &[Stmt], with_principal: bool, file: u32) -> airtight_encodings::policy::Policy {
-    let body: Vec<String> = stmts.iter().map(|(a, ac, na, r, nr, c, p)| statement(*a, *ac, *na, *r, *nr, c, with_principal.then_some(*p))).collect();
-    let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, body.join(", "));
+    let body: Vec<String> = stmts
+        .iter()
+        .map(|(a, ac, na, r, nr, c, p)| {
+            statement(*a, *ac, *na, *r, *nr, c, with_principal.then_some(*p))
+        })
+        .collect();
+    let text = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        body.join(", ")
+    );
     let parsed = parse_policy(&text, FileId(file));
     match parsed.policy {
         Some(p) => p,
-        None => panic!("generated policy does not parse: {text}\n{:?}", parsed.diagnostics),
+        None => panic!(
+            "generated policy does not parse: {text}\n{:?}",
+            parsed.diagnostics
+        ),
     }
 }
 
-type Req = (usize, usize, usize, Option<usize>, Vec<(usize, usize, bool)>);
+type Req = (
+    usize,
+    usize,
+    usize,
+    Option<usize>,
+    Vec<(usize, usize, bool)>,
+);
 
 fn request_strategy() -> impl Strategy<Value = Req> {
-    (0..REQ_PRINCIPALS.len(), 0..REQ_ACTIONS.len(), 0..REQ_RESOURCES.len(), prop::option::of(0..2usize), prop::collection::vec((0..CONTEXT.len(), 0..4usize, prop::bool::ANY), 0..6))
+    (
+        0..REQ_PRINCIPALS.len(),
+        0..REQ_ACTIONS.len(),
+        0..REQ_RESOURCES.len(),
+        prop::option::of(0..2usize),
+        prop::collection::vec((0..CONTEXT.len(), 0..4usize, prop::bool::ANY), 0..6),
+    )
 }
 
 fn request(r: &Req) -> Request {
     let (p, a, res, acct, ctx) = r;
     let resource_account = acct.map(|i| ["111122223333", "444455556666"][i]);
-    let mut req = Request::new(Some(REQ_PRINCIPALS[*p]), REQ_ACTIONS[*a], REQ_RESOURCES[*res], resource_account);
+    let mut req = Request::new(
+        Some(REQ_PRINCIPALS[*p]),
+        REQ_ACTIONS[*a],
+        REQ_RESOURCES[*res],
+        resource_account,
+    );
     for (k, v, second) in ctx {
         let (key, values) = CONTEXT[*k];
         if key == "aws:PrincipalAccount" || key == "aws:ResourceAccount" {
@@ -179,8 +274,16 @@ fn encoded_allows(set: &PolicySet, request: &Request) -> Option<bool> {
     let fixed = request_is(&mut sym, request);
     let mut assertions = sym.well_formed.clone();
     assertions.push(fixed);
-    let allowed = assertions.iter().cloned().chain([decision.allow.clone()]).collect::<Vec<_>>();
-    let denied = assertions.iter().cloned().chain([not(decision.allow)]).collect::<Vec<_>>();
+    let allowed = assertions
+        .iter()
+        .cloned()
+        .chain([decision.allow.clone()])
+        .collect::<Vec<_>>();
+    let denied = assertions
+        .iter()
+        .cloned()
+        .chain([not(decision.allow)])
+        .collect::<Vec<_>>();
     let sat = |a: &[airtight_encodings::smt::term::Term]| -> bool {
         if and(a.to_vec()) == airtight_encodings::smt::factory::FALSE {
             return false;
@@ -206,14 +309,19 @@ fn encoding_agrees_with_evaluator() {
         prop::option::of(prop::collection::vec(stmt_strategy(), 1..2)),
         prop::collection::vec(request_strategy(), 1..6),
     );
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 600, ..ProptestConfig::default() });
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 600,
+        ..ProptestConfig::default()
+    });
     let result = runner.run(&strategy, |(identity, resource, boundary, scp, reqs)| {
         let set = PolicySet {
             identity: vec![policy(&identity, false, 0)],
             resource: resource.map(|r| policy(&r, true, 1)),
             boundary: boundary.map(|b| policy(&b, false, 2)),
             session: None,
-            scps: scp.map(|s| vec![vec![policy(&s, false, 3)]]).unwrap_or_default(),
+            scps: scp
+                .map(|s| vec![vec![policy(&s, false, 3)]])
+                .unwrap_or_default(),
             rcps: Vec::new(),
         };
         for r in &reqs {
@@ -239,10 +347,17 @@ fn encoding_agrees_with_evaluator() {
     if let Err(e) = result {
         panic!("{e}");
     }
-    let (compared, allowed, skipped) = (COMPARED.load(Ordering::Relaxed), ALLOWED.load(Ordering::Relaxed), SKIPPED.load(Ordering::Relaxed));
+    let (compared, allowed, skipped) = (
+        COMPARED.load(Ordering::Relaxed),
+        ALLOWED.load(Ordering::Relaxed),
+        SKIPPED.load(Ordering::Relaxed),
+    );
     eprintln!("compared {compared} decisions, {allowed} of them allow; {skipped} requests outside the model");
     // The property must have compared real cases, including allows, not skipped everything.
     assert!(compared >= 1000, "only {compared} decisions compared");
     assert!(allowed * 20 >= compared, "too few allowed cases ({allowed} of {compared}): the generator no longer exercises allow paths");
-    assert!(skipped * 3 <= compared, "too many requests outside the model ({skipped})");
+    assert!(
+        skipped * 3 <= compared,
+        "too many requests outside the model ({skipped})"
+    );
 }

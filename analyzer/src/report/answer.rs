@@ -56,25 +56,73 @@ pub fn json(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&PolicySe
     })
 }
 
-pub fn text(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&PolicySet], w: &mut dyn WriteColor) -> io::Result<()> {
+pub fn text(
+    loader: &Loader,
+    kind: QueryKind,
+    answer: &Answer,
+    sets: &[&PolicySet],
+    w: &mut dyn WriteColor,
+) -> io::Result<()> {
     let ms = answer.elapsed.as_millis();
     let (word, color, sentence) = match (&answer.verdict, kind) {
-        (Verdict::Holds, QueryKind::Equiv) => ("EQUIVALENT", Color::Green, format!("proved: both sides allow exactly the same requests ({ms} ms)")),
-        (Verdict::Violated, QueryKind::Equiv) => ("DIFFERENT", Color::Red, "a request is allowed by one side and not by the other".to_string()),
-        (Verdict::Holds, QueryKind::NoNewAccess) => ("HOLDS", Color::Green, format!("proved: the new policies allow nothing the old ones did not ({ms} ms)")),
-        (Verdict::Violated, QueryKind::NoNewAccess) => ("VIOLATED", Color::Red, "the new policies grant new access".to_string()),
-        (Verdict::Holds, QueryKind::Can) => ("YES", Color::Yellow, "such a request is allowed".to_string()),
-        (Verdict::Violated, QueryKind::Can) => ("NO", Color::Green, format!("proved: no request matching the constraints is allowed ({ms} ms)")),
-        (Verdict::Holds, QueryKind::Never) => ("HOLDS", Color::Green, format!("proved: none of these actions is granted on these resources ({ms} ms)")),
-        (Verdict::Violated, QueryKind::Never) => ("VIOLATED", Color::Red, "access is granted".to_string()),
-        (Verdict::Unknown { reason, .. }, _) => ("UNKNOWN", Color::Yellow, format!("no answer: {reason}")),
+        (Verdict::Holds, QueryKind::Equiv) => (
+            "EQUIVALENT",
+            Color::Green,
+            format!("proved: both sides allow exactly the same requests ({ms} ms)"),
+        ),
+        (Verdict::Violated, QueryKind::Equiv) => (
+            "DIFFERENT",
+            Color::Red,
+            "a request is allowed by one side and not by the other".to_string(),
+        ),
+        (Verdict::Holds, QueryKind::NoNewAccess) => (
+            "HOLDS",
+            Color::Green,
+            format!("proved: the new policies allow nothing the old ones did not ({ms} ms)"),
+        ),
+        (Verdict::Violated, QueryKind::NoNewAccess) => (
+            "VIOLATED",
+            Color::Red,
+            "the new policies grant new access".to_string(),
+        ),
+        (Verdict::Holds, QueryKind::Can) => (
+            "YES",
+            Color::Yellow,
+            "such a request is allowed".to_string(),
+        ),
+        (Verdict::Violated, QueryKind::Can) => (
+            "NO",
+            Color::Green,
+            format!("proved: no request matching the constraints is allowed ({ms} ms)"),
+        ),
+        (Verdict::Holds, QueryKind::Never) => (
+            "HOLDS",
+            Color::Green,
+            format!("proved: none of these actions is granted on these resources ({ms} ms)"),
+        ),
+        (Verdict::Violated, QueryKind::Never) => {
+            ("VIOLATED", Color::Red, "access is granted".to_string())
+        }
+        (Verdict::Unknown { reason, .. }, _) => {
+            ("UNKNOWN", Color::Yellow, format!("no answer: {reason}"))
+        }
     };
     w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
     write!(w, "{word}")?;
     w.reset()?;
     writeln!(w, ": {sentence}")?;
-    if let Verdict::Unknown { span: Some(span), reason } = &answer.verdict {
-        let d = cs::Diagnostic::note().with_message(reason.clone()).with_labels(vec![cs::Label::primary(span.file.0 as usize, byte_range(loader, *span)).with_message("not encoded")]);
+    if let Verdict::Unknown {
+        span: Some(span),
+        reason,
+    } = &answer.verdict
+    {
+        let d = cs::Diagnostic::note()
+            .with_message(reason.clone())
+            .with_labels(vec![cs::Label::primary(
+                span.file.0 as usize,
+                byte_range(loader, *span),
+            )
+            .with_message("not encoded")]);
         emit(loader, &d, w)?;
     }
     let (left_name, right_name) = match kind {
@@ -82,7 +130,11 @@ pub fn text(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&PolicySe
         _ => ("left", "right"),
     };
     for (i, c) in answer.counterexamples.iter().enumerate() {
-        let title = if kind == QueryKind::Can { "example" } else { "counterexample" };
+        let title = if kind == QueryKind::Can {
+            "example"
+        } else {
+            "counterexample"
+        };
         writeln!(w, "\n── {title} {} (certified by the evaluator) ──", i + 1)?;
         writeln!(w, "{:#}", c.request.to_json())?;
         writeln!(w, "\n{left_name}:")?;
@@ -101,14 +153,24 @@ pub fn text(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&PolicySe
 
 /// An `aws iam simulate-custom-policy` command line for one policy set and request.
 pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
-    let file = |p: &airtight_encodings::policy::Policy| format!("file://{}", shell_quote(loader.name(p.file)));
+    let file = |p: &airtight_encodings::policy::Policy| {
+        format!("file://{}", shell_quote(loader.name(p.file)))
+    };
     let mut cmd = String::from("aws iam simulate-custom-policy");
-    let ids: Vec<String> = set.identity.iter().chain(set.session.iter()).map(file).collect();
+    let ids: Vec<String> = set
+        .identity
+        .iter()
+        .chain(set.session.iter())
+        .map(file)
+        .collect();
     if !ids.is_empty() {
         cmd.push_str(&format!(" --policy-input-list {}", ids.join(" ")));
     }
     if let Some(b) = &set.boundary {
-        cmd.push_str(&format!(" --permissions-boundary-policy-input-list {}", file(b)));
+        cmd.push_str(&format!(
+            " --permissions-boundary-policy-input-list {}",
+            file(b)
+        ));
     }
     cmd.push_str(&format!(" --action-names {}", shell_quote(&r.action)));
     cmd.push_str(&format!(" --resource-arns {}", shell_quote(&r.resource)));
@@ -118,7 +180,10 @@ pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
             cmd.push_str(&format!(" --caller-arn {}", shell_quote(&r.principal)));
         }
         if !r.resource_account.is_empty() {
-            cmd.push_str(&format!(" --resource-owner arn:aws:iam::{}:root", r.resource_account));
+            cmd.push_str(&format!(
+                " --resource-owner arn:aws:iam::{}:root",
+                r.resource_account
+            ));
         }
     }
     for e in r.context.values() {
@@ -126,13 +191,21 @@ pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
             ContextValue::Single(v) => (v.clone(), "string"),
             ContextValue::Multi(vs) => (vs.join(","), "stringList"),
         };
-        cmd.push_str(&format!(" --context-entries {}", shell_quote(&format!("ContextKeyName={},ContextKeyValues={},ContextKeyType={ty}", e.written, values))));
+        cmd.push_str(&format!(
+            " --context-entries {}",
+            shell_quote(&format!(
+                "ContextKeyName={},ContextKeyValues={},ContextKeyType={ty}",
+                e.written, values
+            ))
+        ));
     }
     cmd
 }
 
 fn shell_quote(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

@@ -21,7 +21,10 @@ use super::term::Term;
 use crate::condition::{BaseOp, Cmp, CondValue, Family, SetOp};
 use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
-use crate::policy::{arn_shape, split_arn, Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, Statement};
+use crate::policy::{
+    arn_shape, split_arn, Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock,
+    PrincipalEntry, Statement,
+};
 use crate::span::Span;
 use crate::template::Piece;
 
@@ -33,7 +36,10 @@ pub enum CompileError {
 
 impl CompileError {
     fn at(what: impl Into<String>, span: Span) -> CompileError {
-        CompileError::Unsupported { what: what.into(), span }
+        CompileError::Unsupported {
+            what: what.into(),
+            span,
+        }
     }
 
     pub fn span(&self) -> Span {
@@ -63,7 +69,12 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
         denies.push(and([is_iam.clone(), d]));
     }
     let mut limits = Vec::new();
-    for (p, kind) in set.boundary.iter().map(|p| (p, PolicyKind::Boundary)).chain(set.session.iter().map(|p| (p, PolicyKind::Session))) {
+    for (p, kind) in set
+        .boundary
+        .iter()
+        .map(|p| (p, PolicyKind::Boundary))
+        .chain(set.session.iter().map(|p| (p, PolicyKind::Session)))
+    {
         let (a, d) = compile_policy(sym, p, kind)?;
         limits.push(a);
         denies.push(and([is_iam.clone(), d]));
@@ -92,7 +103,12 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
     if let Some(p) = &set.resource {
         for s in &p.statements {
             let core = statement_core(sym, s, p)?;
-            let block = s.principal.as_ref().ok_or_else(|| CompileError::at("a resource-based policy statement without `Principal`", s.span))?;
+            let block = s.principal.as_ref().ok_or_else(|| {
+                CompileError::at(
+                    "a resource-based policy statement without `Principal`",
+                    s.span,
+                )
+            })?;
             let g = principal_grants(sym, block)?;
             match s.effect.value {
                 Effect::Deny => denies.push(and([core, g.any()])),
@@ -115,7 +131,14 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
     let limits_ok = and(limits);
     let same_account = and([
         is_iam.clone(),
-        or([factory::matches(&mut sym.vars, sym.resource_account, Glob::literal("", false)), factory::str_eq(sym.resource_account, sym.account)]),
+        or([
+            factory::matches(
+                &mut sym.vars,
+                sym.resource_account,
+                Glob::literal("", false),
+            ),
+            factory::str_eq(sym.resource_account, sym.account),
+        ]),
     ]);
     let identity_path = and([id_ok, limits_ok.clone()]);
     let same = or([g_direct, and([g_role, limits_ok]), identity_path.clone()]);
@@ -126,7 +149,10 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
         and([is_iam, not(same_account), cross]),
     ]);
     let allow = and([not(explicit_deny.clone()), rcp_ok, scp_ok, granted]);
-    Ok(DecisionTerms { allow, explicit_deny })
+    Ok(DecisionTerms {
+        allow,
+        explicit_deny,
+    })
 }
 
 /// (some Allow statement applies, some Deny statement applies) for an identity-side policy,
@@ -151,7 +177,12 @@ fn compile_policy(sym: &mut Symbolic, p: &Policy, kind: PolicyKind) -> R<(Term, 
 /// Action, resource and condition of a statement (principal excluded).
 pub fn statement_core(sym: &mut Symbolic, s: &Statement, _p: &Policy) -> R<Term> {
     let mut parts = Vec::new();
-    let hits: Vec<Term> = s.action.entries.iter().map(|g| factory::matches(&mut sym.vars, sym.action, g.value.clone())).collect();
+    let hits: Vec<Term> = s
+        .action
+        .entries
+        .iter()
+        .map(|g| factory::matches(&mut sym.vars, sym.action, g.value.clone()))
+        .collect();
     let hit = or(hits);
     parts.push(if s.action.negated { not(hit) } else { hit });
     if let Some(r) = &s.resource {
@@ -170,7 +201,12 @@ pub fn statement_core(sym: &mut Symbolic, s: &Statement, _p: &Policy) -> R<Term>
 }
 
 /// A Resource entry over the resource structure.
-fn match_template(sym: &mut Symbolic, cases: &[(Term, Vec<Seg>)], m: &Matcher, span: Span) -> R<Term> {
+fn match_template(
+    sym: &mut Symbolic,
+    cases: &[(Term, Vec<Seg>)],
+    m: &Matcher,
+    span: Span,
+) -> R<Term> {
     match &m.glob {
         Some(g) => Ok(sym.cases_match(cases, g)),
         None => Err(CompileError::at("a policy variable in `Resource`", span)),
@@ -202,14 +238,31 @@ fn principal_grants(sym: &mut Symbolic, block: &PrincipalBlock) -> R<Grants> {
             PrincipalEntry::Arn(arn) => {
                 let parts = split_arn(arn).filter(|_| arn.starts_with("arn:"));
                 match parts {
-                    Some([_, _, "sts", ..]) => return Err(CompileError::at(format!("the session principal `{arn}`"), e.span)),
+                    Some([_, _, "sts", ..]) => {
+                        return Err(CompileError::at(
+                            format!("the session principal `{arn}`"),
+                            e.span,
+                        ))
+                    }
                     Some([_, _, "iam", _, acct, rest]) if rest.starts_with("role/") => {
                         let name = rest.rsplit('/').next().unwrap_or(rest);
-                        let acct_m = factory::matches(&mut sym.vars, sym.account, Glob::literal(acct, false));
-                        let exact = factory::matches(&mut sym.vars, sym.role_path, Glob::literal(name, false));
+                        let acct_m = factory::matches(
+                            &mut sym.vars,
+                            sym.account,
+                            Glob::literal(acct, false),
+                        );
+                        let exact = factory::matches(
+                            &mut sym.vars,
+                            sym.role_path,
+                            Glob::literal(name, false),
+                        );
                         let mut tokens = vec![GlobToken::AnyRun, GlobToken::Char('/')];
                         tokens.extend(name.chars().map(GlobToken::Char));
-                        let nested = factory::matches(&mut sym.vars, sym.role_path, Glob::from_tokens(tokens, false));
+                        let nested = factory::matches(
+                            &mut sym.vars,
+                            sym.role_path,
+                            Glob::from_tokens(tokens, false),
+                        );
                         role.push(and([sym.kind_is(PK_ROLE), acct_m, or([exact, nested])]));
                     }
                     _ => {
@@ -226,9 +279,17 @@ fn principal_grants(sym: &mut Symbolic, block: &PrincipalBlock) -> R<Grants> {
             PrincipalEntry::Federated(_) | PrincipalEntry::CanonicalUser(_) => {}
         }
     }
-    let g = Grants { direct: or(direct), role: or(role), account: or(account) };
+    let g = Grants {
+        direct: or(direct),
+        role: or(role),
+        account: or(account),
+    };
     if block.negated {
-        return Ok(Grants { direct: not(g.any()), role: FALSE, account: FALSE });
+        return Ok(Grants {
+            direct: not(g.any()),
+            role: FALSE,
+            account: FALSE,
+        });
     }
     Ok(g)
 }
@@ -246,27 +307,44 @@ fn key_view(sym: &mut Symbolic, key: &str) -> Option<KeyView> {
     let c = |s: &str| vec![Seg::Const(s.into())];
     let cases = match key {
         "aws:principalarn" => sym.principal_arn_cases(),
-        "aws:principalaccount" => vec![(sym.is_iam(), vec![Seg::Var(sym.account)]), (sym.kind_is(PK_ANONYMOUS), c("anonymous"))],
+        "aws:principalaccount" => vec![
+            (sym.is_iam(), vec![Seg::Var(sym.account)]),
+            (sym.kind_is(PK_ANONYMOUS), c("anonymous")),
+        ],
         "aws:principaltype" => vec![
             (sym.kind_is(PK_ROOT), c("Account")),
             (sym.kind_is(PK_ROLE), c("AssumedRole")),
             (sym.kind_is(PK_USER), c("User")),
             (sym.kind_is(PK_ANONYMOUS), c("Anonymous")),
         ],
-        "aws:principalisawsservice" => vec![(sym.is_iam(), c("false")), (sym.kind_is(PK_SERVICE), c("true"))],
+        "aws:principalisawsservice" => vec![
+            (sym.is_iam(), c("false")),
+            (sym.kind_is(PK_SERVICE), c("true")),
+        ],
         "aws:principalservicename" => vec![(sym.kind_is(PK_SERVICE), vec![Seg::Var(sym.service)])],
         "aws:username" => vec![(sym.kind_is(PK_USER), vec![Seg::Var(sym.user_name)])],
         "aws:resourceaccount" => {
-            let nonempty = factory::matches(&mut sym.vars, sym.resource_account, Glob::wildcard("?*", false));
+            let nonempty = factory::matches(
+                &mut sym.vars,
+                sym.resource_account,
+                Glob::wildcard("?*", false),
+            );
             vec![(nonempty, vec![Seg::Var(sym.resource_account)])]
         }
-        _ => return sym.keys.contains_key(key).then(|| KeyView::Plain(key.to_string())),
+        _ => {
+            return sym
+                .keys
+                .contains_key(key)
+                .then(|| KeyView::Plain(key.to_string()))
+        }
     };
     Some(KeyView::Derived(cases))
 }
 
 fn condition(sym: &mut Symbolic, c: &Condition) -> R<Term> {
-    let view = key_view(sym, &c.key.name).ok_or_else(|| CompileError::at(format!("condition key `{}`", c.key.written), c.key.span))?;
+    let view = key_view(sym, &c.key.name).ok_or_else(|| {
+        CompileError::at(format!("condition key `{}`", c.key.written), c.key.span)
+    })?;
     let negated = c.op.base.is_negated();
     let absent = if c.op.if_exists {
         TRUE
@@ -292,7 +370,10 @@ fn condition(sym: &mut Symbolic, c: &Condition) -> R<Term> {
         }
         KeyView::Plain(name) => {
             let Some(key) = sym.keys.get(&name).cloned() else {
-                return Err(CompileError::at(format!("condition key `{}`", c.key.written), c.key.span));
+                return Err(CompileError::at(
+                    format!("condition key `{}`", c.key.written),
+                    c.key.span,
+                ));
             };
             let present = factory::var(key.present);
             if c.op.base == BaseOp::Null {
@@ -323,51 +404,96 @@ fn condition(sym: &mut Symbolic, c: &Condition) -> R<Term> {
 }
 
 fn null_test(c: &Condition, present: Term) -> Term {
-    or(c.values.iter().filter_map(|v| match v.value {
-        CondValue::Null(want_absent) => Some(if want_absent { not(present.clone()) } else { present.clone() }),
-        _ => None,
-    })
-    .collect::<Vec<_>>())
+    or(c.values
+        .iter()
+        .filter_map(|v| match v.value {
+            CondValue::Null(want_absent) => Some(if want_absent {
+                not(present.clone())
+            } else {
+                present.clone()
+            }),
+            _ => None,
+        })
+        .collect::<Vec<_>>())
 }
 
 /// The single-value test on one element of a plain key.
 fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term> {
     let family = c.op.base.family();
     let negated = c.op.base.is_negated();
-    let wrong = || CompileError::at(format!("`{}` on `{}`, which other conditions use with another type", c.op.name(), c.key.written), c.op_span);
+    let wrong = || {
+        CompileError::at(
+            format!(
+                "`{}` on `{}`, which other conditions use with another type",
+                c.op.name(),
+                c.key.written
+            ),
+            c.op_span,
+        )
+    };
     let any = match (family, e) {
-        (Family::String | Family::Arn, Elem::Str(v)) => return single_test_segs(sym, c, &[Seg::Var(*v)]),
+        (Family::String | Family::Arn, Elem::Str(v)) => {
+            return single_test_segs(sym, c, &[Seg::Var(*v)])
+        }
         (Family::Numeric, Elem::Int(v)) => {
-            let KeyType::Num { scale } = ty else { return Err(wrong()) };
-            or(c.values.iter().filter_map(|p| match &p.value {
-                CondValue::Number(d) => {
-                    let lit = d.mantissa.checked_mul(10i128.pow(scale.saturating_sub(d.scale)))?;
-                    Some(factory::int_cmp(&sym.vars, *v, c.op.base.cmp(), lit))
+            let KeyType::Num { scale } = ty else {
+                return Err(wrong());
+            };
+            or(c.values
+                .iter()
+                .filter_map(|p| match &p.value {
+                    CondValue::Number(d) => {
+                        let lit = d
+                            .mantissa
+                            .checked_mul(10i128.pow(scale.saturating_sub(d.scale)))?;
+                        Some(factory::int_cmp(&sym.vars, *v, c.op.base.cmp(), lit))
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>())
+        }
+        (Family::Date, Elem::Int(v)) if ty == KeyType::Date => or(c
+            .values
+            .iter()
+            .filter_map(|p| match &p.value {
+                CondValue::Date(ms) => Some(factory::int_cmp(
+                    &sym.vars,
+                    *v,
+                    c.op.base.cmp(),
+                    i128::from(*ms),
+                )),
+                _ => None,
+            })
+            .collect::<Vec<_>>()),
+        (Family::Bool, Elem::Bool(b)) => or(c
+            .values
+            .iter()
+            .filter_map(|p| match &p.value {
+                CondValue::Bool(true) => Some(factory::var(*b)),
+                CondValue::Bool(false) => Some(not(factory::var(*b))),
+                _ => None,
+            })
+            .collect::<Vec<_>>()),
+        (Family::Ip, Elem::Ip(v6, addr)) => or(c
+            .values
+            .iter()
+            .filter_map(|p| match &p.value {
+                CondValue::Ip(cidr) => {
+                    let (lo, hi) = cidr.range();
+                    let fam = if cidr.v6 {
+                        factory::var(*v6)
+                    } else {
+                        not(factory::var(*v6))
+                    };
+                    Some(and([
+                        fam,
+                        factory::int_cmp(&sym.vars, *addr, Cmp::Ge, ip_enc(lo)),
+                        factory::int_cmp(&sym.vars, *addr, Cmp::Le, ip_enc(hi)),
+                    ]))
                 }
                 _ => None,
             })
-            .collect::<Vec<_>>())
-        }
-        (Family::Date, Elem::Int(v)) if ty == KeyType::Date => or(c.values.iter().filter_map(|p| match &p.value {
-            CondValue::Date(ms) => Some(factory::int_cmp(&sym.vars, *v, c.op.base.cmp(), i128::from(*ms))),
-            _ => None,
-        })
-        .collect::<Vec<_>>()),
-        (Family::Bool, Elem::Bool(b)) => or(c.values.iter().filter_map(|p| match &p.value {
-            CondValue::Bool(true) => Some(factory::var(*b)),
-            CondValue::Bool(false) => Some(not(factory::var(*b))),
-            _ => None,
-        })
-        .collect::<Vec<_>>()),
-        (Family::Ip, Elem::Ip(v6, addr)) => or(c.values.iter().filter_map(|p| match &p.value {
-            CondValue::Ip(cidr) => {
-                let (lo, hi) = cidr.range();
-                let fam = if cidr.v6 { factory::var(*v6) } else { not(factory::var(*v6)) };
-                Some(and([fam, factory::int_cmp(&sym.vars, *addr, Cmp::Ge, ip_enc(lo)), factory::int_cmp(&sym.vars, *addr, Cmp::Le, ip_enc(hi))]))
-            }
-            _ => None,
-        })
-        .collect::<Vec<_>>()),
+            .collect::<Vec<_>>()),
         (Family::Binary, _) => return Err(CompileError::at("`BinaryEquals`", c.op_span)),
         _ => return Err(wrong()),
     };
@@ -390,14 +516,26 @@ fn single_test_segs(sym: &mut Symbolic, c: &Condition, segs: &[Seg]) -> R<Term> 
     if !matches!(family, Family::String | Family::Arn) {
         // A typed operator on a derived key: only constant values can be decided here.
         return match segs {
-            [Seg::Const(v)] => crate::eval::single_test_constant(c, v).map(factory::constant).ok_or_else(|| CompileError::at(format!("`{}` with a policy variable", c.op.name()), c.op_span)),
-            _ => Err(CompileError::at(format!("`{}` on `{}`", c.op.name(), c.key.written), c.op_span)),
+            [Seg::Const(v)] => crate::eval::single_test_constant(c, v)
+                .map(factory::constant)
+                .ok_or_else(|| {
+                    CompileError::at(
+                        format!("`{}` with a policy variable", c.op.name()),
+                        c.op_span,
+                    )
+                }),
+            _ => Err(CompileError::at(
+                format!("`{}` on `{}`", c.op.name(), c.key.written),
+                c.op_span,
+            )),
         };
     }
     let mut any = Vec::new();
     let mut matchers = c.matchers.iter();
     for v in &c.values {
-        let CondValue::Pattern(_) = &v.value else { continue };
+        let CondValue::Pattern(_) = &v.value else {
+            continue;
+        };
         let Some(m) = matchers.next() else { continue };
         any.push(match &m.glob {
             Some(g) => glob_over(&mut sym.vars, segs, g),
@@ -405,29 +543,63 @@ fn single_test_segs(sym: &mut Symbolic, c: &Condition, segs: &[Seg]) -> R<Term> 
         });
     }
     let any = or(any);
-    let shape = if family == Family::Arn { glob_over(&mut sym.vars, segs, &arn_shape()) } else { TRUE };
-    Ok(if c.op.base.is_negated() { and([shape, not(any)]) } else { and([shape, any]) })
+    let shape = if family == Family::Arn {
+        glob_over(&mut sym.vars, segs, &arn_shape())
+    } else {
+        TRUE
+    };
+    Ok(if c.op.base.is_negated() {
+        and([shape, not(any)])
+    } else {
+        and([shape, any])
+    })
 }
 
 /// A condition value that is exactly one policy variable (`${aws:PrincipalTag/team}`, with
 /// or without a default): equality with that key's value.
-fn variable_equality(sym: &mut Symbolic, c: &Condition, m: &Matcher, segs: &[Seg], span: Span) -> R<Term> {
+fn variable_equality(
+    sym: &mut Symbolic,
+    c: &Condition,
+    m: &Matcher,
+    segs: &[Seg],
+    span: Span,
+) -> R<Term> {
     let [Piece::Var(pv)] = m.template.pieces.as_slice() else {
-        return Err(CompileError::at("a policy variable inside a larger condition value", span));
+        return Err(CompileError::at(
+            "a policy variable inside a larger condition value",
+            span,
+        ));
     };
     if m.template.case_insensitive {
-        return Err(CompileError::at("a policy variable in an IgnoreCase operator", span));
+        return Err(CompileError::at(
+            "a policy variable in an IgnoreCase operator",
+            span,
+        ));
     }
     let [Seg::Var(x)] = segs else {
-        return Err(CompileError::at(format!("a policy variable compared with `{}`", c.key.written), span));
+        return Err(CompileError::at(
+            format!("a policy variable compared with `{}`", c.key.written),
+            span,
+        ));
     };
-    let view = key_view(sym, &pv.key).ok_or_else(|| CompileError::at(format!("the policy variable `{}`", pv.written), span))?;
+    let view = key_view(sym, &pv.key)
+        .ok_or_else(|| CompileError::at(format!("the policy variable `{}`", pv.written), span))?;
     let (present, eq) = match view {
         KeyView::Plain(name) => {
-            let key = sym.keys.get(&name).cloned().ok_or_else(|| CompileError::at(format!("the policy variable `{}`", pv.written), span))?;
+            let key = sym.keys.get(&name).cloned().ok_or_else(|| {
+                CompileError::at(format!("the policy variable `{}`", pv.written), span)
+            })?;
             match (&key.count, key.elems.first()) {
                 (None, Some(Elem::Str(y))) => (factory::var(key.present), factory::str_eq(*x, *y)),
-                _ => return Err(CompileError::at(format!("the policy variable `{}` (not a single-valued string key)", pv.written), span)),
+                _ => {
+                    return Err(CompileError::at(
+                        format!(
+                            "the policy variable `{}` (not a single-valued string key)",
+                            pv.written
+                        ),
+                        span,
+                    ))
+                }
             }
         }
         KeyView::Derived(cases) => {
@@ -436,11 +608,19 @@ fn variable_equality(sym: &mut Symbolic, c: &Condition, m: &Matcher, segs: &[Seg
                 let eq = match vsegs.as_slice() {
                     [Seg::Var(y)] => factory::str_eq(*x, *y),
                     [Seg::Const(k)] => factory::matches(&mut sym.vars, *x, Glob::literal(k, false)),
-                    _ => return Err(CompileError::at(format!("the policy variable `{}`", pv.written), span)),
+                    _ => {
+                        return Err(CompileError::at(
+                            format!("the policy variable `{}`", pv.written),
+                            span,
+                        ))
+                    }
                 };
                 eqs.push(and([guard.clone(), eq]));
             }
-            (or(cases.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>()), or(eqs))
+            (
+                or(cases.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>()),
+                or(eqs),
+            )
         }
     };
     let fallback = match &pv.default {
@@ -457,15 +637,24 @@ pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
         None => TRUE,
         Some(KeyView::Derived(cases)) => sym.cases_match(&cases, &Glob::literal(value, false)),
         Some(KeyView::Plain(name)) => {
-            let Some(k) = sym.keys.get(&name).cloned() else { return TRUE };
+            let Some(k) = sym.keys.get(&name).cloned() else {
+                return TRUE;
+            };
             let present = factory::var(k.present);
             let v = match (&k.elems[0], k.ty, k.count) {
                 (_, _, Some(_)) => return FALSE,
-                (Elem::Str(x), _, None) => factory::matches(&mut sym.vars, *x, Glob::literal(value, false)),
-                (Elem::Int(x), KeyType::Num { scale }, None) => match crate::condition::Decimal::parse(value).filter(|d| d.scale <= scale).and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale))) {
-                    Some(n) => factory::int_eq(&sym.vars, *x, n),
-                    None => FALSE,
-                },
+                (Elem::Str(x), _, None) => {
+                    factory::matches(&mut sym.vars, *x, Glob::literal(value, false))
+                }
+                (Elem::Int(x), KeyType::Num { scale }, None) => {
+                    match crate::condition::Decimal::parse(value)
+                        .filter(|d| d.scale <= scale)
+                        .and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale)))
+                    {
+                        Some(n) => factory::int_eq(&sym.vars, *x, n),
+                        None => FALSE,
+                    }
+                }
                 (Elem::Int(x), _, None) => match crate::condition::parse_date(value) {
                     Some(ms) => factory::int_eq(&sym.vars, *x, i128::from(ms)),
                     None => FALSE,
@@ -476,7 +665,14 @@ pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
                     None => FALSE,
                 },
                 (Elem::Ip(v6, addr), _, None) => match crate::condition::parse_ip(value) {
-                    Some((is6, bits, _)) => and([if is6 { factory::var(*v6) } else { not(factory::var(*v6)) }, factory::int_eq(&sym.vars, *addr, ip_enc(bits))]),
+                    Some((is6, bits, _)) => and([
+                        if is6 {
+                            factory::var(*v6)
+                        } else {
+                            not(factory::var(*v6))
+                        },
+                        factory::int_eq(&sym.vars, *addr, ip_enc(bits)),
+                    ]),
                     None => FALSE,
                 },
             };
@@ -490,7 +686,11 @@ pub fn key_present(sym: &mut Symbolic, key: &str) -> Term {
     match key_view(sym, key) {
         None => FALSE,
         Some(KeyView::Derived(cases)) => or(cases.into_iter().map(|(g, _)| g).collect::<Vec<_>>()),
-        Some(KeyView::Plain(name)) => sym.keys.get(&name).map(|k| factory::var(k.present)).unwrap_or(FALSE),
+        Some(KeyView::Plain(name)) => sym
+            .keys
+            .get(&name)
+            .map(|k| factory::var(k.present))
+            .unwrap_or(FALSE),
     }
 }
 
@@ -500,24 +700,39 @@ pub fn key_present(sym: &mut Symbolic, key: &str) -> Term {
 pub fn request_is(sym: &mut Symbolic, request: &crate::request::Request) -> Term {
     use crate::request::ContextValue;
     let mut parts = Vec::new();
-    parts.push(factory::matches(&mut sym.vars, sym.action, Glob::literal(&request.action, false)));
+    parts.push(factory::matches(
+        &mut sym.vars,
+        sym.action,
+        Glob::literal(&request.action, false),
+    ));
     let cases = sym.resource_cases();
     parts.push(sym.cases_match(&cases, &Glob::literal(&request.resource, false)));
     let cases = sym.principal_cases();
     parts.push(sym.cases_match(&cases, &Glob::literal(&request.principal, false)));
-    parts.push(factory::matches(&mut sym.vars, sym.resource_account, Glob::literal(&request.resource_account, false)));
+    parts.push(factory::matches(
+        &mut sym.vars,
+        sym.resource_account,
+        Glob::literal(&request.resource_account, false),
+    ));
     let names: Vec<String> = sym.keys.keys().cloned().collect();
     for name in names {
-        let Some(key) = sym.keys.get(&name).cloned() else { continue };
+        let Some(key) = sym.keys.get(&name).cloned() else {
+            continue;
+        };
         match request.context.get(&name).map(|e| &e.value) {
             None => parts.push(not(factory::var(key.present))),
-            Some(ContextValue::Single(v)) if key.count.is_none() => parts.push(key_equals(sym, &name, v)),
+            Some(ContextValue::Single(v)) if key.count.is_none() => {
+                parts.push(key_equals(sym, &name, v))
+            }
             Some(ContextValue::Multi(vs)) if key.count.is_some() && vs.len() <= key.elems.len() => {
                 let Some(count) = key.count else { continue };
                 parts.push(factory::var(key.present));
                 parts.push(factory::int_eq(&sym.vars, count, vs.len() as i128));
                 for (e, v) in key.elems.iter().zip(vs) {
-                    let single = KeyVarView { elem: e.clone(), ty: key.ty };
+                    let single = KeyVarView {
+                        elem: e.clone(),
+                        ty: key.ty,
+                    };
                     parts.push(single.equals(sym, v));
                 }
             }
@@ -537,18 +752,30 @@ impl KeyVarView {
     fn equals(&self, sym: &mut Symbolic, value: &str) -> Term {
         match (&self.elem, self.ty) {
             (Elem::Str(x), _) => factory::matches(&mut sym.vars, *x, Glob::literal(value, false)),
-            (Elem::Int(x), KeyType::Num { scale }) => match crate::condition::Decimal::parse(value).filter(|d| d.scale <= scale).and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale))) {
+            (Elem::Int(x), KeyType::Num { scale }) => match crate::condition::Decimal::parse(value)
+                .filter(|d| d.scale <= scale)
+                .and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale)))
+            {
                 Some(n) => factory::int_eq(&sym.vars, *x, n),
                 None => FALSE,
             },
-            (Elem::Int(x), _) => crate::condition::parse_date(value).map(|ms| factory::int_eq(&sym.vars, *x, i128::from(ms))).unwrap_or(FALSE),
+            (Elem::Int(x), _) => crate::condition::parse_date(value)
+                .map(|ms| factory::int_eq(&sym.vars, *x, i128::from(ms)))
+                .unwrap_or(FALSE),
             (Elem::Bool(b), _) => match crate::condition::parse_bool(value) {
                 Some(true) => factory::var(*b),
                 Some(false) => not(factory::var(*b)),
                 None => FALSE,
             },
             (Elem::Ip(v6, addr), _) => match crate::condition::parse_ip(value) {
-                Some((is6, bits, _)) => and([if is6 { factory::var(*v6) } else { not(factory::var(*v6)) }, factory::int_eq(&sym.vars, *addr, ip_enc(bits))]),
+                Some((is6, bits, _)) => and([
+                    if is6 {
+                        factory::var(*v6)
+                    } else {
+                        not(factory::var(*v6))
+                    },
+                    factory::int_eq(&sym.vars, *addr, ip_enc(bits)),
+                ]),
                 None => FALSE,
             },
         }

@@ -5,12 +5,20 @@
 
 use super::compile::ip_dec;
 use super::finite::{choose_strings, Finite};
-use super::symbolic::{Elem, KeyType, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR};
+use super::symbolic::{
+    Elem, KeyType, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR,
+};
 use crate::condition::{format_date, format_ip, Decimal};
 use crate::request::{ContextValue, Request};
 
 /// Builds the request a model describes.
-pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], model_strings: &std::collections::BTreeMap<u32, String>) -> Request {
+pub fn decode(
+    sym: &Symbolic,
+    finite: &Finite,
+    ints: &[i128],
+    bools: &[bool],
+    model_strings: &std::collections::BTreeMap<u32, String>,
+) -> Request {
     let strings = choose_strings(finite, ints, bools, model_strings);
     let s = |v: super::term::StrVar| strings[v.0 as usize].clone();
     let int = |v: super::term::IntVar| ints[v.0 as usize];
@@ -18,7 +26,11 @@ pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], mo
     let principal = match int(sym.principal_kind) {
         PK_ROOT => format!("arn:aws:iam::{account}:root"),
         PK_ROLE => format!("arn:aws:iam::{account}:role/{}", s(sym.role_path)),
-        PK_USER => format!("arn:aws:iam::{account}:user/{}{}", s(sym.user_path), s(sym.user_name)),
+        PK_USER => format!(
+            "arn:aws:iam::{account}:user/{}{}",
+            s(sym.user_path),
+            s(sym.user_name)
+        ),
         PK_SERVICE => s(sym.service),
         PK_ANONYMOUS => "anonymous".to_string(),
         _ => "anonymous".to_string(),
@@ -26,10 +38,22 @@ pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], mo
     let resource = if int(sym.resource_kind) == RK_STAR {
         "*".to_string()
     } else {
-        format!("arn:{}:{}:{}:{}:{}", s(sym.partition), s(sym.resource_service), s(sym.region), s(sym.resource_arn_account), s(sym.resource_rest))
+        format!(
+            "arn:{}:{}:{}:{}:{}",
+            s(sym.partition),
+            s(sym.resource_service),
+            s(sym.region),
+            s(sym.resource_arn_account),
+            s(sym.resource_rest)
+        )
     };
     let resource_account = s(sym.resource_account);
-    let mut request = Request::new(Some(&principal), &s(sym.action), &resource, Some(&resource_account));
+    let mut request = Request::new(
+        Some(&principal),
+        &s(sym.action),
+        &resource,
+        Some(&resource_account),
+    );
     for key in sym.keys.values() {
         if !bools[key.present.0 as usize] {
             continue;
@@ -37,7 +61,11 @@ pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], mo
         let elem = |e: &Elem| -> String {
             match (e, key.ty) {
                 (Elem::Str(v), _) => s(*v),
-                (Elem::Int(v), KeyType::Num { scale }) => Decimal { mantissa: int(*v), scale }.to_string_normalized(),
+                (Elem::Int(v), KeyType::Num { scale }) => Decimal {
+                    mantissa: int(*v),
+                    scale,
+                }
+                .to_string_normalized(),
                 (Elem::Int(v), _) => format_date(i64::try_from(int(*v)).unwrap_or(0)),
                 (Elem::Bool(b), _) => bools[b.0 as usize].to_string(),
                 (Elem::Ip(v6, addr), _) => format_ip(bools[v6.0 as usize], ip_dec(int(*addr))),
@@ -46,7 +74,9 @@ pub fn decode(sym: &Symbolic, finite: &Finite, ints: &[i128], bools: &[bool], mo
         let value = match key.count {
             None => ContextValue::Single(elem(&key.elems[0])),
             Some(count) => {
-                let n = usize::try_from(int(count)).unwrap_or(0).min(key.elems.len());
+                let n = usize::try_from(int(count))
+                    .unwrap_or(0)
+                    .min(key.elems.len());
                 let mut values: Vec<String> = key.elems[..n].iter().map(elem).collect();
                 values.sort();
                 values.dedup();

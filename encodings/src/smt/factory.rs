@@ -102,11 +102,21 @@ pub fn int_cmp(vars: &Vars, v: IntVar, cmp: Cmp, value: i128) -> Term {
     let info = &vars.ints[v.0 as usize];
     let (lo, hi) = (info.lo, info.hi);
     let always = match cmp {
-        Cmp::Eq => (lo == hi && lo == value).then_some(true).or((value < lo || value > hi).then_some(false)),
-        Cmp::Lt => (hi < value).then_some(true).or((lo >= value).then_some(false)),
-        Cmp::Le => (hi <= value).then_some(true).or((lo > value).then_some(false)),
-        Cmp::Gt => (lo > value).then_some(true).or((hi <= value).then_some(false)),
-        Cmp::Ge => (lo >= value).then_some(true).or((hi < value).then_some(false)),
+        Cmp::Eq => (lo == hi && lo == value)
+            .then_some(true)
+            .or((value < lo || value > hi).then_some(false)),
+        Cmp::Lt => (hi < value)
+            .then_some(true)
+            .or((lo >= value).then_some(false)),
+        Cmp::Le => (hi <= value)
+            .then_some(true)
+            .or((lo > value).then_some(false)),
+        Cmp::Gt => (lo > value)
+            .then_some(true)
+            .or((hi <= value).then_some(false)),
+        Cmp::Ge => (lo >= value)
+            .then_some(true)
+            .or((hi < value).then_some(false)),
     };
     match always {
         Some(b) => Term::Const(b),

@@ -52,7 +52,11 @@ pub struct Finite {
 }
 
 /// Rewrites `assertions` over `vars` into class form.
-pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<Finite, PartitionError> {
+pub fn finitize(
+    vars: &Vars,
+    assertions: &[Term],
+    state_limit: usize,
+) -> Result<Finite, PartitionError> {
     // Never fails today: a group whose automaton is too large falls back to strings.
     let n = vars.strs.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -74,7 +78,10 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
         collect_eqs(t, &mut eqs);
     }
     for (a, b) in &eqs {
-        let (ra, rb) = (find(&mut parent, a.0 as usize), find(&mut parent, b.0 as usize));
+        let (ra, rb) = (
+            find(&mut parent, a.0 as usize),
+            find(&mut parent, b.0 as usize),
+        );
         if ra != rb {
             parent[ra] = rb;
         }
@@ -104,7 +111,14 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
                 glob_index.insert((*m, GlobId(j as u32)), idx);
             }
         }
-        let partition = match partition::partition(&globs, &Domain { forbidden: vec![], min_len: 0 }, state_limit) {
+        let partition = match partition::partition(
+            &globs,
+            &Domain {
+                forbidden: vec![],
+                min_len: 0,
+            },
+            state_limit,
+        ) {
             Ok(mut p) => {
                 // Number classes in witness order: the classes matching a prefix glob
                 // (`ec2:Describe*`) then form one contiguous range, so atoms become a few
@@ -122,16 +136,28 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
                 class_vars.insert(*m, out_vars.new_int(&name, 0, k - 1));
             }
         }
-        groups.push(Group { members, globs, partition, class_vars, eq_vars: BTreeMap::new() });
+        groups.push(Group {
+            members,
+            globs,
+            partition,
+            class_vars,
+            eq_vars: BTreeMap::new(),
+        });
     }
     let mut out = Vec::new();
     for t in assertions {
-        out.push(rewrite(t, &mut out_vars, &mut groups, &group_of, &glob_index));
+        out.push(rewrite(
+            t,
+            &mut out_vars,
+            &mut groups,
+            &group_of,
+            &glob_index,
+        ));
     }
     // Transitivity of equality inside each group.
-    for gi in 0..groups.len() {
-        let members = groups[gi].members.clone();
-        if members.len() < 3 || groups[gi].eq_vars.is_empty() || groups[gi].partition.is_none() {
+    for group in groups.iter_mut() {
+        let members = group.members.clone();
+        if members.len() < 3 || group.eq_vars.is_empty() || group.partition.is_none() {
             continue;
         }
         for a in 0..members.len() {
@@ -140,15 +166,20 @@ pub fn finitize(vars: &Vars, assertions: &[Term], state_limit: usize) -> Result<
                     if a == b || b == c || a == c {
                         continue;
                     }
-                    let ab = eq_term(&mut out_vars, &mut groups[gi], members[a], members[b]);
-                    let bc = eq_term(&mut out_vars, &mut groups[gi], members[b], members[c]);
-                    let ac = eq_term(&mut out_vars, &mut groups[gi], members[a], members[c]);
+                    let ab = eq_term(&mut out_vars, group, members[a], members[b]);
+                    let bc = eq_term(&mut out_vars, group, members[b], members[c]);
+                    let ac = eq_term(&mut out_vars, group, members[a], members[c]);
                     out.push(factory::implies(and([ab, bc]), ac));
                 }
             }
         }
     }
-    Ok(Finite { vars: out_vars, assertions: out, groups, group_of })
+    Ok(Finite {
+        vars: out_vars,
+        assertions: out,
+        groups,
+        group_of,
+    })
 }
 
 fn collect_eqs(t: &Term, out: &mut Vec<(StrVar, StrVar)>) {
@@ -160,11 +191,23 @@ fn collect_eqs(t: &Term, out: &mut Vec<(StrVar, StrVar)>) {
     }
 }
 
-fn rewrite(t: &Term, vars: &mut Vars, groups: &mut [Group], group_of: &BTreeMap<StrVar, usize>, glob_index: &BTreeMap<(StrVar, GlobId), usize>) -> Term {
+fn rewrite(
+    t: &Term,
+    vars: &mut Vars,
+    groups: &mut [Group],
+    group_of: &BTreeMap<StrVar, usize>,
+    glob_index: &BTreeMap<(StrVar, GlobId), usize>,
+) -> Term {
     match t {
         Term::Not(x) => not(rewrite(x, vars, groups, group_of, glob_index)),
-        Term::And(xs) => and(xs.iter().map(|x| rewrite(x, vars, groups, group_of, glob_index)).collect::<Vec<_>>()),
-        Term::Or(xs) => or(xs.iter().map(|x| rewrite(x, vars, groups, group_of, glob_index)).collect::<Vec<_>>()),
+        Term::And(xs) => and(xs
+            .iter()
+            .map(|x| rewrite(x, vars, groups, group_of, glob_index))
+            .collect::<Vec<_>>()),
+        Term::Or(xs) => or(xs
+            .iter()
+            .map(|x| rewrite(x, vars, groups, group_of, glob_index))
+            .collect::<Vec<_>>()),
         Term::Matches(v, g) => {
             let (Some(&gi), Some(&idx)) = (group_of.get(v), glob_index.get(&(*v, *g))) else {
                 return factory::FALSE;
@@ -175,7 +218,10 @@ fn rewrite(t: &Term, vars: &mut Vars, groups: &mut [Group], group_of: &BTreeMap<
                 return Term::Matches(*v, GlobId(idx as u32));
             };
             let cv = group.class_vars[v];
-            let inside: Vec<i128> = (0..partition.classes.len()).filter(|&k| partition.classes[k].members[idx]).map(|k| k as i128).collect();
+            let inside: Vec<i128> = (0..partition.classes.len())
+                .filter(|&k| partition.classes[k].members[idx])
+                .map(|k| k as i128)
+                .collect();
             class_in(vars, cv, &inside, partition.classes.len())
         }
         Term::StrEq(a, b) => match group_of.get(a) {
@@ -225,7 +271,16 @@ fn intervals(vars: &Vars, cv: IntVar, runs: &[(i128, i128)]) -> Term {
     use crate::condition::Cmp;
     or(runs
         .iter()
-        .map(|&(lo, hi)| if lo == hi { factory::int_eq(vars, cv, lo) } else { and([factory::int_cmp(vars, cv, Cmp::Ge, lo), factory::int_cmp(vars, cv, Cmp::Le, hi)]) })
+        .map(|&(lo, hi)| {
+            if lo == hi {
+                factory::int_eq(vars, cv, lo)
+            } else {
+                and([
+                    factory::int_cmp(vars, cv, Cmp::Ge, lo),
+                    factory::int_cmp(vars, cv, Cmp::Le, hi),
+                ])
+            }
+        })
         .collect::<Vec<_>>())
 }
 
@@ -238,21 +293,37 @@ fn eq_term(vars: &mut Vars, group: &mut Group, a: StrVar, b: StrVar) -> Term {
     let e = match group.eq_vars.get(&key) {
         Some(e) => *e,
         None => {
-            let e = vars.new_bool(&format!("eq({},{})", vars.strs[key.0 .0 as usize].name, vars.strs[key.1 .0 as usize].name));
+            let e = vars.new_bool(&format!(
+                "eq({},{})",
+                vars.strs[key.0 .0 as usize].name, vars.strs[key.1 .0 as usize].name
+            ));
             group.eq_vars.insert(key, e);
             e
         }
     };
     let (ca, cb) = (group.class_vars[&a], group.class_vars[&b]);
-    let Some(partition) = &group.partition else { return Term::StrEq(a.min(b), a.max(b)) };
-    let singletons: Vec<i128> = (0..partition.classes.len()).filter(|&k| partition.classes[k].second.is_none()).map(|k| k as i128).collect();
+    let Some(partition) = &group.partition else {
+        return Term::StrEq(a.min(b), a.max(b));
+    };
+    let singletons: Vec<i128> = (0..partition.classes.len())
+        .filter(|&k| partition.classes[k].second.is_none())
+        .map(|k| k as i128)
+        .collect();
     let single = class_in(vars, ca, &singletons, partition.classes.len());
-    and([Term::IntVarEq(ca.min(cb), ca.max(cb)), or([single, factory::var(e)])])
+    and([
+        Term::IntVarEq(ca.min(cb), ca.max(cb)),
+        or([single, factory::var(e)]),
+    ])
 }
 
 /// The strings of one model: per string variable, chosen so that each has its class and the
 /// equalities of the model hold (equal where `eq` says so, distinct otherwise).
-pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool], strings: &BTreeMap<u32, String>) -> Vec<String> {
+pub fn choose_strings(
+    finite: &Finite,
+    ints: &[i128],
+    bools: &[bool],
+    strings: &BTreeMap<u32, String>,
+) -> Vec<String> {
     let mut out = vec![String::new(); finite.vars.strs.len()];
     for group in &finite.groups {
         let Some(partition) = &group.partition else {
@@ -269,7 +340,12 @@ pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool], strings: &
             let singleton = partition.classes.get(k).is_some_and(|c| c.second.is_none());
             let joins = blocks.iter().position(|b| {
                 let o = b[0];
-                class_of(&o) == k && (singleton || group.eq_vars.get(&(o.min(*m), o.max(*m))).is_some_and(|e| bools[e.0 as usize]))
+                class_of(&o) == k
+                    && (singleton
+                        || group
+                            .eq_vars
+                            .get(&(o.min(*m), o.max(*m)))
+                            .is_some_and(|e| bools[e.0 as usize]))
             });
             match joins {
                 Some(i) => blocks[i].push(*m),
@@ -279,13 +355,23 @@ pub fn choose_strings(finite: &Finite, ints: &[i128], bools: &[bool], strings: &
         let mut used: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for block in blocks {
             let k = class_of(&block[0]);
-            let Some(class) = partition.classes.get(k) else { continue };
+            let Some(class) = partition.classes.get(k) else {
+                continue;
+            };
             let mut candidates: Vec<&str> = Vec::new();
             for m in &block {
-                candidates.extend(finite.vars.strs[m.0 as usize].candidates.iter().map(String::as_str));
+                candidates.extend(
+                    finite.vars.strs[m.0 as usize]
+                        .candidates
+                        .iter()
+                        .map(String::as_str),
+                );
             }
             let taken = used.entry(k).or_default();
-            let domain = Domain { forbidden: vec![], min_len: 0 };
+            let domain = Domain {
+                forbidden: vec![],
+                min_len: 0,
+            };
             let first = partition::pick_witness(&group.globs, &domain, class, &candidates);
             let value = if !taken.contains(&first) {
                 first
@@ -310,5 +396,11 @@ fn distinct_member(globs: &[Glob], class: &partition::Class, taken: &[String]) -
             tries.push(format!("{suffix}{base}"));
         }
     }
-    tries.into_iter().find(|t| !taken.contains(t) && globs.iter().zip(&class.members).all(|(g, m)| g.matches(t) == *m))
+    tries.into_iter().find(|t| {
+        !taken.contains(t)
+            && globs
+                .iter()
+                .zip(&class.members)
+                .all(|(g, m)| g.matches(t) == *m)
+    })
 }

@@ -25,7 +25,11 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> SearchOptions {
-        SearchOptions { timeout_ms: 10_000, max_results: 1, state_limit: 200_000 }
+        SearchOptions {
+            timeout_ms: 10_000,
+            max_results: 1,
+            state_limit: 200_000,
+        }
     }
 }
 
@@ -42,7 +46,12 @@ pub enum SearchOutcome {
 }
 
 /// Looks for requests satisfying `goal` (a term over `sym`).
-pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn Fn(&Request) -> bool) -> SearchOutcome {
+pub fn search(
+    sym: &Symbolic,
+    goal: Term,
+    options: &SearchOptions,
+    certify: &dyn Fn(&Request) -> bool,
+) -> SearchOutcome {
     let mut sym = sym.clone();
     let mut found: Vec<Request> = Vec::new();
     let mut blocked: Vec<Term> = Vec::new();
@@ -60,19 +69,38 @@ pub fn search(sym: &Symbolic, goal: Term, options: &SearchOptions, certify: &dyn
         all.extend(prefs.iter().cloned());
         let finite = match finitize(&sym.vars, &all, options.state_limit) {
             Ok(f) => f,
-            Err(e) => return finish(found, SearchOutcome::Unknown(format!("the string partition is too large ({e:?})"))),
+            Err(e) => {
+                return finish(
+                    found,
+                    SearchOutcome::Unknown(format!("the string partition is too large ({e:?})")),
+                )
+            }
         };
         // `finitize` keeps the order of its input and appends its own constraints.
         let mut rewritten = finite.assertions.clone();
         let soft: Vec<Term> = rewritten.drain(hard..hard + prefs.len()).collect();
-        let outcome = solve_preferring(&finite.vars, &rewritten, &soft, &super::finite::string_globs(&finite), options.timeout_ms);
+        let outcome = solve_preferring(
+            &finite.vars,
+            &rewritten,
+            &soft,
+            &super::finite::string_globs(&finite),
+            options.timeout_ms,
+        );
         match outcome {
             Outcome::Unsat => return finish(found, SearchOutcome::NoneExists),
             Outcome::Unknown(reason) => {
-                let reason = if reason.contains("timeout") || reason.contains("canceled") { format!("timeout after {} ms", options.timeout_ms) } else { reason };
+                let reason = if reason.contains("timeout") || reason.contains("canceled") {
+                    format!("timeout after {} ms", options.timeout_ms)
+                } else {
+                    reason
+                };
                 return finish(found, SearchOutcome::Unknown(reason));
             }
-            Outcome::Sat { ints, bools, strings } => {
+            Outcome::Sat {
+                ints,
+                bools,
+                strings,
+            } => {
                 let request = super::decode::decode(&sym, &finite, &ints, &bools, &strings);
                 if !certify(&request) {
                     return SearchOutcome::Uncertified(request);
@@ -105,7 +133,11 @@ fn finish(found: Vec<Request>, otherwise: SearchOutcome) -> SearchOutcome {
 
 /// A constraint excluding requests with the same action and resource as `request`.
 fn block(sym: &mut Symbolic, request: &Request) -> Term {
-    let same_action = factory::matches(&mut sym.vars, sym.action, Glob::literal(&request.action, true));
+    let same_action = factory::matches(
+        &mut sym.vars,
+        sym.action,
+        Glob::literal(&request.action, true),
+    );
     let cases = sym.resource_cases();
     let same_resource = sym.cases_match(&cases, &Glob::literal(&request.resource, false));
     not(and([same_action, same_resource]))

@@ -40,7 +40,14 @@ pub fn glob_over(vars: &mut Vars, segs: &[Seg], glob: &Glob) -> Term {
     walk(vars, segs, glob, 0, 0, &mut memo)
 }
 
-fn walk(vars: &mut Vars, segs: &[Seg], glob: &Glob, i: usize, pos: usize, memo: &mut HashMap<(usize, usize), Term>) -> Term {
+fn walk(
+    vars: &mut Vars,
+    segs: &[Seg],
+    glob: &Glob,
+    i: usize,
+    pos: usize,
+    memo: &mut HashMap<(usize, usize), Term>,
+) -> Term {
     if let Some(t) = memo.get(&(i, pos)) {
         return t.clone();
     }
@@ -50,15 +57,25 @@ fn walk(vars: &mut Vars, segs: &[Seg], glob: &Glob, i: usize, pos: usize, memo: 
         None => factory::constant(tokens[pos..].iter().all(|t| t.is_run())),
         Some(Seg::Const(c)) => {
             let reach = run_const(glob, pos, c);
-            or(reach.into_iter().map(|q| walk(vars, segs, glob, i + 1, q, memo)).collect::<Vec<_>>())
+            or(reach
+                .into_iter()
+                .map(|q| walk(vars, segs, glob, i + 1, q, memo))
+                .collect::<Vec<_>>())
         }
         Some(Seg::Var(v)) => {
             let mut alts = Vec::new();
             for q in pos..=n {
                 // Check the atom first: alignments the variable's domain rules out are never
                 // explored, so their sub-globs never reach the variable's partition.
-                let end = if q < n && tokens[q].is_run() { q + 1 } else { q };
-                let sub = Glob { tokens: tokens[pos..end].to_vec(), case_insensitive: glob.case_insensitive };
+                let end = if q < n && tokens[q].is_run() {
+                    q + 1
+                } else {
+                    q
+                };
+                let sub = Glob {
+                    tokens: tokens[pos..end].to_vec(),
+                    case_insensitive: glob.case_insensitive,
+                };
                 if !possible(vars, *v, &sub) {
                     continue;
                 }
@@ -78,9 +95,12 @@ fn walk(vars: &mut Vars, segs: &[Seg], glob: &Glob, i: usize, pos: usize, memo: 
 /// Whether some string of `v`'s domain could match `sub` (a cheap, sound pre-filter).
 fn possible(vars: &Vars, v: StrVar, sub: &Glob) -> bool {
     let domain = &vars.str_info(v).domain;
-    let forbidden_literal = sub.tokens.iter().any(|t| matches!(t, GlobToken::Char(c) if domain.forbidden.contains(c)));
+    let forbidden_literal = sub
+        .tokens
+        .iter()
+        .any(|t| matches!(t, GlobToken::Char(c) if domain.forbidden.contains(c)));
     let max_len_zero = sub.tokens.is_empty();
-    !forbidden_literal && !(max_len_zero && domain.min_len > 0)
+    !(forbidden_literal || max_len_zero && domain.min_len > 0)
 }
 
 /// The positions reachable from `pos` after consuming `text`, closed under run tokens.

@@ -18,7 +18,11 @@ use crate::glob::{Glob, GlobToken};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A model: the value of every integer and boolean variable.
-    Sat { ints: Vec<i128>, bools: Vec<bool>, strings: BTreeMap<u32, std::string::String> },
+    Sat {
+        ints: Vec<i128>,
+        bools: Vec<bool>,
+        strings: BTreeMap<u32, std::string::String>,
+    },
     Unsat,
     /// Timeout, resource limit or another reason Z3 gave.
     Unknown(String),
@@ -36,14 +40,24 @@ pub fn solve(vars: &Vars, assertions: &[Term], timeout_ms: u64) -> Outcome {
 /// `strings` holds, for each string variable left as a string (the fallback of
 /// [`super::finite`]), the globs its `Matches` atoms refer to; those variables become Z3
 /// strings over printable ASCII and their globs regular expressions.
-pub fn solve_preferring(vars: &Vars, assertions: &[Term], preferences: &[Term], strings: &BTreeMap<u32, Vec<Glob>>, timeout_ms: u64) -> Outcome {
+pub fn solve_preferring(
+    vars: &Vars,
+    assertions: &[Term],
+    preferences: &[Term],
+    strings: &BTreeMap<u32, Vec<Glob>>,
+    timeout_ms: u64,
+) -> Outcome {
     // z3 0.22 keeps one implicit context per thread, so repeated queries on a rayon worker
     // reuse it instead of paying for a new context each time.
-    let ints: Vec<Int> = (0..vars.ints.len()).map(|i| Int::new_const(format!("i{i}"))).collect();
-    let bools: Vec<Bool> = (0..vars.bools.len()).map(|i| Bool::new_const(format!("b{i}"))).collect();
+    let ints: Vec<Int> = (0..vars.ints.len())
+        .map(|i| Int::new_const(format!("i{i}")))
+        .collect();
+    let bools: Vec<Bool> = (0..vars.bools.len())
+        .map(|i| Bool::new_const(format!("b{i}")))
+        .collect();
     // A logic-specific solver skips the general-purpose preprocessing, which dominates on the
     // small problems partitioning produces.
-    let solver = Solver::new_for_logic("QF_LIA").unwrap_or_else(Solver::new);
+    let solver = Solver::new_for_logic("QF_LIA").unwrap_or_default();
     let mut params = Params::new();
     params.set_u32("timeout", u32::try_from(timeout_ms).unwrap_or(u32::MAX));
     solver.set_params(&params);
@@ -51,12 +65,20 @@ pub fn solve_preferring(vars: &Vars, assertions: &[Term], preferences: &[Term], 
         solver.assert(ints[i].ge(Int::from_i128(info.lo)));
         solver.assert(ints[i].le(Int::from_i128(info.hi)));
     }
-    let strs: BTreeMap<u32, ZString> = strings.keys().map(|&v| (v, ZString::new_const(format!("s{v}")))).collect();
+    let strs: BTreeMap<u32, ZString> = strings
+        .keys()
+        .map(|&v| (v, ZString::new_const(format!("s{v}"))))
+        .collect();
     let printable = Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]).star();
     for s in strs.values() {
         solver.assert(s.regex_matches(&printable));
     }
-    let env = Env { ints: &ints, bools: &bools, strs: &strs, globs: strings };
+    let env = Env {
+        ints: &ints,
+        bools: &bools,
+        strs: &strs,
+        globs: strings,
+    };
     for t in assertions {
         match lower(t, &env) {
             Some(b) => solver.assert(&b),
@@ -66,16 +88,44 @@ pub fn solve_preferring(vars: &Vars, assertions: &[Term], preferences: &[Term], 
     let read = |solver: &Solver| -> Outcome {
         match solver.get_model() {
             Some(model) => Outcome::Sat {
-                ints: ints.iter().map(|v| model.eval(v, true).and_then(|x| x.as_i128()).unwrap_or(0)).collect(),
-                bools: bools.iter().map(|v| model.eval(v, true).and_then(|x| x.as_bool()).unwrap_or(false)).collect(),
-                strings: strs.iter().map(|(k, v)| (*k, model.eval(v, true).and_then(|x| x.as_string()).unwrap_or_default())).collect(),
+                ints: ints
+                    .iter()
+                    .map(|v| model.eval(v, true).and_then(|x| x.as_i128()).unwrap_or(0))
+                    .collect(),
+                bools: bools
+                    .iter()
+                    .map(|v| {
+                        model
+                            .eval(v, true)
+                            .and_then(|x| x.as_bool())
+                            .unwrap_or(false)
+                    })
+                    .collect(),
+                strings: strs
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            *k,
+                            model
+                                .eval(v, true)
+                                .and_then(|x| x.as_string())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
             },
             None => Outcome::Unknown("the solver returned no model".into()),
         }
     };
     let mut best = match solver.check() {
         SatResult::Unsat => return Outcome::Unsat,
-        SatResult::Unknown => return Outcome::Unknown(solver.get_reason_unknown().unwrap_or_else(|| "unknown".into())),
+        SatResult::Unknown => {
+            return Outcome::Unknown(
+                solver
+                    .get_reason_unknown()
+                    .unwrap_or_else(|| "unknown".into()),
+            )
+        }
         SatResult::Sat => read(&solver),
     };
     for p in preferences {
@@ -103,8 +153,16 @@ fn lower(t: &Term, env: &Env) -> Option<Bool> {
         Term::Const(b) => Bool::from_bool(*b),
         Term::Var(v) => env.bools[v.0 as usize].clone(),
         Term::Not(x) => lower(x, env)?.not(),
-        Term::And(xs) => Bool::and(&xs.iter().map(|x| lower(x, env)).collect::<Option<Vec<_>>>()?),
-        Term::Or(xs) => Bool::or(&xs.iter().map(|x| lower(x, env)).collect::<Option<Vec<_>>>()?),
+        Term::And(xs) => Bool::and(
+            &xs.iter()
+                .map(|x| lower(x, env))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        Term::Or(xs) => Bool::or(
+            &xs.iter()
+                .map(|x| lower(x, env))
+                .collect::<Option<Vec<_>>>()?,
+        ),
         Term::IntCmp(v, cmp, k) => {
             let x = &env.ints[v.0 as usize];
             let k = Int::from_i128(*k);
@@ -130,7 +188,13 @@ fn lower(t: &Term, env: &Env) -> Option<Bool> {
 /// Z3 4.8.12 lacks `re.allchar`).
 fn regex(glob: &Glob) -> Regexp {
     let any = || Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]);
-    let no_colon = || Regexp::union(&[Regexp::range(&' ', &'9'), Regexp::range(&';', &'['), Regexp::range(&']', &'~')]);
+    let no_colon = || {
+        Regexp::union(&[
+            Regexp::range(&' ', &'9'),
+            Regexp::range(&';', &'['),
+            Regexp::range(&']', &'~'),
+        ])
+    };
     let parts: Vec<Regexp> = glob
         .tokens
         .iter()
@@ -138,7 +202,12 @@ fn regex(glob: &Glob) -> Regexp {
             GlobToken::Char(c) if glob.case_insensitive => {
                 let mut forms: Vec<char> = std::iter::once(*c).chain(c.to_uppercase()).collect();
                 forms.dedup();
-                union(forms.into_iter().map(|x| Regexp::literal(&x.to_string())).collect())
+                union(
+                    forms
+                        .into_iter()
+                        .map(|x| Regexp::literal(&x.to_string()))
+                        .collect(),
+                )
             }
             GlobToken::Char(c) => Regexp::literal(&c.to_string()),
             GlobToken::AnyChar => any(),
@@ -149,7 +218,10 @@ fn regex(glob: &Glob) -> Regexp {
         .collect();
     match parts.len() {
         0 => Regexp::literal(""),
-        1 => parts.into_iter().next().unwrap_or_else(|| Regexp::literal("")),
+        1 => parts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Regexp::literal("")),
         _ => Regexp::concat(&parts),
     }
 }

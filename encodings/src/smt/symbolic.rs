@@ -54,7 +54,9 @@ pub const MULTIVALUED_KEYS: [&str; 10] = [
 pub enum KeyType {
     Str,
     /// Integers scaled by `10^scale`.
-    Num { scale: u32 },
+    Num {
+        scale: u32,
+    },
     Date,
     Bool,
     Ip,
@@ -112,7 +114,10 @@ struct Usage {
 }
 
 fn colon_free(min_len: usize) -> Domain {
-    Domain { forbidden: vec![':'], min_len }
+    Domain {
+        forbidden: vec![':'],
+        min_len,
+    }
 }
 
 fn lit(text: &str) -> Glob {
@@ -127,15 +132,33 @@ impl Symbolic {
         let account = vars.new_str("principal.account", colon_free(1));
         let role_path = vars.new_str("principal.role", colon_free(1));
         let user_path = vars.new_str("principal.user_path", colon_free(0));
-        let user_name = vars.new_str("principal.user_name", Domain { forbidden: vec![':', '/'], min_len: 1 });
+        let user_name = vars.new_str(
+            "principal.user_name",
+            Domain {
+                forbidden: vec![':', '/'],
+                min_len: 1,
+            },
+        );
         let service = vars.new_str("principal.service", colon_free(1));
-        let action = vars.new_str("action", Domain { forbidden: vec![], min_len: 3 });
+        let action = vars.new_str(
+            "action",
+            Domain {
+                forbidden: vec![],
+                min_len: 3,
+            },
+        );
         let resource_kind = vars.new_int("resource.kind", RK_STAR, RK_ARN);
         let partition = vars.new_str("resource.partition", colon_free(1));
         let resource_service = vars.new_str("resource.service", colon_free(1));
         let region = vars.new_str("resource.region", colon_free(0));
         let resource_arn_account = vars.new_str("resource.account", colon_free(0));
-        let resource_rest = vars.new_str("resource.rest", Domain { forbidden: vec![], min_len: 1 });
+        let resource_rest = vars.new_str(
+            "resource.rest",
+            Domain {
+                forbidden: vec![],
+                min_len: 1,
+            },
+        );
         let resource_account = vars.new_str("resource_account", colon_free(0));
         for (v, c) in [
             (account, "123456789012"),
@@ -188,11 +211,22 @@ impl Symbolic {
     }
 
     fn add_key(&mut self, name: &str, u: &Usage) {
-        let typed: Vec<Family> = u.families.iter().copied().filter(|f| !matches!(f, Family::Null)).collect();
-        let ty = if typed.iter().all(|f| matches!(f, Family::String | Family::Arn)) || u.as_variable {
+        let typed: Vec<Family> = u
+            .families
+            .iter()
+            .copied()
+            .filter(|f| !matches!(f, Family::Null))
+            .collect();
+        let ty = if typed
+            .iter()
+            .all(|f| matches!(f, Family::String | Family::Arn))
+            || u.as_variable
+        {
             KeyType::Str
         } else if typed.iter().all(|f| *f == Family::Numeric) {
-            KeyType::Num { scale: u.max_scale + 1 }
+            KeyType::Num {
+                scale: u.max_scale + 1,
+            }
         } else if typed.iter().all(|f| *f == Family::Date) {
             KeyType::Date
         } else if typed.iter().all(|f| *f == Family::Bool) {
@@ -204,19 +238,39 @@ impl Symbolic {
             // operators it cannot encode on it, so nothing is silently dropped.
             KeyType::Str
         };
-        let multi = MULTIVALUED_KEYS.contains(&name) || (u.set_ops > 0 && !u.as_variable && !is_known_single(name));
+        let multi = MULTIVALUED_KEYS.contains(&name)
+            || (u.set_ops > 0 && !u.as_variable && !is_known_single(name));
         let n = if multi { u.set_ops.max(1) } else { 1 };
         let present = self.vars.new_bool(&format!("{name}.present"));
         let count = multi.then(|| self.vars.new_int(&format!("{name}.count"), 0, n as i128));
         let mut elems = Vec::new();
         for i in 0..n {
-            let label = if multi { format!("{name}[{i}]") } else { name.to_string() };
+            let label = if multi {
+                format!("{name}[{i}]")
+            } else {
+                name.to_string()
+            };
             elems.push(match ty {
-                KeyType::Str => Elem::Str(self.vars.new_str(&label, Domain { forbidden: vec![], min_len: 0 })),
-                KeyType::Num { .. } => Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30))),
-                KeyType::Date => Elem::Int(self.vars.new_int(&label, -62_135_596_800_000, 253_402_300_799_999)),
+                KeyType::Str => Elem::Str(self.vars.new_str(
+                    &label,
+                    Domain {
+                        forbidden: vec![],
+                        min_len: 0,
+                    },
+                )),
+                KeyType::Num { .. } => {
+                    Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30)))
+                }
+                KeyType::Date => Elem::Int(self.vars.new_int(
+                    &label,
+                    -62_135_596_800_000,
+                    253_402_300_799_999,
+                )),
                 KeyType::Bool => Elem::Bool(self.vars.new_bool(&label)),
-                KeyType::Ip => Elem::Ip(self.vars.new_bool(&format!("{label}.v6")), self.vars.new_int(&label, i128::MIN, i128::MAX)),
+                KeyType::Ip => Elem::Ip(
+                    self.vars.new_bool(&format!("{label}.v6")),
+                    self.vars.new_int(&label, i128::MIN, i128::MAX),
+                ),
             });
         }
         for e in &elems {
@@ -226,7 +280,16 @@ impl Symbolic {
                 self.well_formed.push(or([factory::var(*v6), in_v4]));
             }
         }
-        self.keys.insert(name.to_string(), KeyVar { written: u.written.clone(), ty, present, count, elems });
+        self.keys.insert(
+            name.to_string(),
+            KeyVar {
+                written: u.written.clone(),
+                ty,
+                present,
+                count,
+                elems,
+            },
+        );
     }
 
     fn add_well_formedness(&mut self) {
@@ -234,36 +297,63 @@ impl Symbolic {
         let mut wf = Vec::new();
         // Principal components.
         let is_user = factory::int_eq(&self.vars, pk, PK_USER);
-        let user_path_ok = or([factory::matches(&mut self.vars, self.user_path, lit("")), factory::matches(&mut self.vars, self.user_path, Glob::wildcard("*/", false))]);
+        let user_path_ok = or([
+            factory::matches(&mut self.vars, self.user_path, lit("")),
+            factory::matches(&mut self.vars, self.user_path, Glob::wildcard("*/", false)),
+        ]);
         wf.push(factory::implies(is_user, user_path_ok));
-        let not_anonymous = not(factory::matches(&mut self.vars, self.service, lit("anonymous")));
+        let not_anonymous = not(factory::matches(
+            &mut self.vars,
+            self.service,
+            lit("anonymous"),
+        ));
         let not_star = not(factory::matches(&mut self.vars, self.service, lit("*")));
         wf.push(and([not_anonymous, not_star]));
         // Action: `service:name`.
-        wf.push(factory::matches(&mut self.vars, self.action, Glob::wildcard("?*:?*", true)));
+        wf.push(factory::matches(
+            &mut self.vars,
+            self.action,
+            Glob::wildcard("?*:?*", true),
+        ));
         // resource_account agrees with the ARN's account component when that is non-empty.
         let is_arn = factory::int_eq(&self.vars, self.resource_kind, RK_ARN);
-        let arn_account_empty = factory::matches(&mut self.vars, self.resource_arn_account, lit(""));
-        wf.push(factory::implies(and([is_arn, not(arn_account_empty)]), factory::str_eq(self.resource_account, self.resource_arn_account)));
+        let arn_account_empty =
+            factory::matches(&mut self.vars, self.resource_arn_account, lit(""));
+        wf.push(factory::implies(
+            and([is_arn, not(arn_account_empty)]),
+            factory::str_eq(self.resource_account, self.resource_arn_account),
+        ));
         // Domains (colon-free components, non-empty names) as glob constraints.
         for i in 0..self.vars.strs.len() {
             let v = StrVar(i as u32);
             let domain = self.vars.strs[i].domain.clone();
             for c in &domain.forbidden {
-                let g = Glob::from_tokens(vec![GlobToken::AnyRun, GlobToken::Char(*c), GlobToken::AnyRun], false);
+                let g = Glob::from_tokens(
+                    vec![GlobToken::AnyRun, GlobToken::Char(*c), GlobToken::AnyRun],
+                    false,
+                );
                 wf.push(not(factory::matches(&mut self.vars, v, g)));
             }
             if domain.min_len > 0 {
                 let mut tokens = vec![GlobToken::AnyChar; domain.min_len];
                 tokens.push(GlobToken::AnyRun);
-                wf.push(factory::matches(&mut self.vars, v, Glob::from_tokens(tokens, false)));
+                wf.push(factory::matches(
+                    &mut self.vars,
+                    v,
+                    Glob::from_tokens(tokens, false),
+                ));
             }
         }
         self.well_formed.extend(wf);
     }
 
     pub fn is_iam(&self) -> Term {
-        factory::int_cmp(&self.vars, self.principal_kind, crate::condition::Cmp::Le, PK_USER)
+        factory::int_cmp(
+            &self.vars,
+            self.principal_kind,
+            crate::condition::Cmp::Le,
+            PK_USER,
+        )
     }
 
     pub fn kind_is(&self, k: i128) -> Term {
@@ -274,9 +364,29 @@ impl Symbolic {
     pub fn principal_arn_cases(&self) -> Vec<(Term, Vec<Seg>)> {
         let head = || Seg::Const("arn:aws:iam::".into());
         vec![
-            (self.kind_is(PK_ROOT), vec![head(), Seg::Var(self.account), Seg::Const(":root".into())]),
-            (self.kind_is(PK_ROLE), vec![head(), Seg::Var(self.account), Seg::Const(":role/".into()), Seg::Var(self.role_path)]),
-            (self.kind_is(PK_USER), vec![head(), Seg::Var(self.account), Seg::Const(":user/".into()), Seg::Var(self.user_path), Seg::Var(self.user_name)]),
+            (
+                self.kind_is(PK_ROOT),
+                vec![head(), Seg::Var(self.account), Seg::Const(":root".into())],
+            ),
+            (
+                self.kind_is(PK_ROLE),
+                vec![
+                    head(),
+                    Seg::Var(self.account),
+                    Seg::Const(":role/".into()),
+                    Seg::Var(self.role_path),
+                ],
+            ),
+            (
+                self.kind_is(PK_USER),
+                vec![
+                    head(),
+                    Seg::Var(self.account),
+                    Seg::Const(":user/".into()),
+                    Seg::Var(self.user_path),
+                    Seg::Var(self.user_name),
+                ],
+            ),
         ]
     }
 
@@ -284,14 +394,20 @@ impl Symbolic {
     pub fn principal_cases(&self) -> Vec<(Term, Vec<Seg>)> {
         let mut cases = self.principal_arn_cases();
         cases.push((self.kind_is(PK_SERVICE), vec![Seg::Var(self.service)]));
-        cases.push((self.kind_is(PK_ANONYMOUS), vec![Seg::Const("anonymous".into())]));
+        cases.push((
+            self.kind_is(PK_ANONYMOUS),
+            vec![Seg::Const("anonymous".into())],
+        ));
         cases
     }
 
     pub fn resource_cases(&self) -> Vec<(Term, Vec<Seg>)> {
         let c = |s: &str| Seg::Const(s.into());
         vec![
-            (factory::int_eq(&self.vars, self.resource_kind, RK_STAR), vec![c("*")]),
+            (
+                factory::int_eq(&self.vars, self.resource_kind, RK_STAR),
+                vec![c("*")],
+            ),
             (
                 factory::int_eq(&self.vars, self.resource_kind, RK_ARN),
                 vec![
@@ -348,7 +464,9 @@ fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
                 }
             }
             let u = usage.entry(c.key.name.clone()).or_default();
-            if u.written.is_empty() || u.written.to_ascii_lowercase() == u.written && c.key.written != u.written {
+            if u.written.is_empty()
+                || u.written.to_ascii_lowercase() == u.written && c.key.written != u.written
+            {
                 u.written = c.key.written.clone();
             }
             let fam = c.op.base.family();

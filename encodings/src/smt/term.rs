@@ -63,12 +63,21 @@ pub struct Vars {
 
 impl Vars {
     pub fn new_str(&mut self, name: &str, domain: Domain) -> StrVar {
-        self.strs.push(StrVarInfo { name: name.to_string(), domain, globs: Vec::new(), candidates: Vec::new() });
+        self.strs.push(StrVarInfo {
+            name: name.to_string(),
+            domain,
+            globs: Vec::new(),
+            candidates: Vec::new(),
+        });
         StrVar(self.strs.len() as u32 - 1)
     }
 
     pub fn new_int(&mut self, name: &str, lo: i128, hi: i128) -> IntVar {
-        self.ints.push(IntVarInfo { name: name.to_string(), lo, hi });
+        self.ints.push(IntVarInfo {
+            name: name.to_string(),
+            lo,
+            hi,
+        });
         IntVar(self.ints.len() as u32 - 1)
     }
 
