@@ -46,11 +46,14 @@ fn request(context: &[(&str, &[&str])]) -> Request {
     r
 }
 
-fn check(rows: &[(&str, &[(&str, &[&str])], bool)]) {
+/// `(condition, context, holds)`.
+type Row<'a> = (&'a str, &'a [(&'a str, &'a [&'a str])], bool);
+
+fn check(rows: &[Row]) {
     check_version(rows, r#""Version": "2012-10-17","#);
 }
 
-fn check_version(rows: &[(&str, &[(&str, &[&str])], bool)], version: &str) {
+fn check_version(rows: &[Row], version: &str) {
     let mut failures = Vec::new();
     for (cond, ctx, expected) in rows {
         let r = request(ctx);
@@ -494,7 +497,7 @@ fn set_operators() {
 /// §1.2: under Version 2008-10-17 or without Version, `${...}` is literal text.
 #[test]
 fn variables_need_the_2012_version() {
-    let rows: &[(&str, &[(&str, &[&str])], bool)] = &[
+    let rows: &[Row] = &[
         (
             r#""StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}"#,
             &[
