@@ -189,7 +189,7 @@ pub fn statement_core(sym: &mut Symbolic, s: &Statement, _p: &Policy) -> R<Term>
         let cases = sym.resource_cases();
         let mut hits = Vec::new();
         for e in &r.entries {
-            hits.push(match_template(sym, &cases, &e.value, e.span)?);
+            hits.push(match_template(sym, &cases, &e.value)?);
         }
         let hit = or(hits);
         parts.push(if r.negated { not(hit) } else { hit });
@@ -201,16 +201,51 @@ pub fn statement_core(sym: &mut Symbolic, s: &Statement, _p: &Policy) -> R<Term>
 }
 
 /// A Resource entry over the resource structure.
-fn match_template(
-    sym: &mut Symbolic,
-    cases: &[(Term, Vec<Seg>)],
-    m: &Matcher,
-    span: Span,
-) -> R<Term> {
+fn match_template(sym: &mut Symbolic, cases: &[(Term, Vec<Seg>)], m: &Matcher) -> R<Term> {
     match &m.glob {
         Some(g) => Ok(sym.cases_match(cases, g)),
-        None => Err(CompileError::at("a policy variable in `Resource`", span)),
+        None => abstract_template(sym, "resource", cases, m),
     }
+}
+
+/// A pattern with a policy variable inside (`arn:aws:iam::*:user/${aws:username}`), which the
+/// class encoding cannot express exactly, is replaced by a boolean atom shared by every
+/// occurrence of the same test, constrained by what the real test implies: every variable
+/// resolves (present or defaulted) and the subject matches the pattern with the variables
+/// widened to `*`. This over-approximates the real test, so an unsat answer is still a proof;
+/// a model that the evaluator does not confirm makes the query `unknown` (see `search`).
+fn abstract_template(
+    sym: &mut Symbolic,
+    subject: &str,
+    cases: &[(Term, Vec<Seg>)],
+    m: &Matcher,
+) -> R<Term> {
+    let key = format!("{subject} ~ {}", m.template);
+    if let Some(b) = sym.abstractions.get(&key) {
+        return Ok(factory::var(*b));
+    }
+    let atom = sym.vars.new_bool(&key);
+    sym.abstractions.insert(key, atom);
+    let widened: Vec<GlobToken> = m
+        .template
+        .pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Char(c) => GlobToken::Char(*c),
+            Piece::Wild(t) => *t,
+            Piece::Var(_) => GlobToken::AnyRun,
+        })
+        .collect();
+    let widened = Glob::from_tokens(widened, m.template.case_insensitive);
+    let mut implied = vec![sym.cases_match(cases, &widened)];
+    for v in m.template.variables() {
+        if v.default.is_none() {
+            implied.push(key_present(sym, &v.key));
+        }
+    }
+    let implied = and(implied);
+    sym.well_formed.push(implies(factory::var(atom), implied));
+    Ok(factory::var(atom))
 }
 
 /// The three kinds of grant a principal block gives (§5.3 step 5).
@@ -539,7 +574,14 @@ fn single_test_segs(sym: &mut Symbolic, c: &Condition, segs: &[Seg]) -> R<Term> 
         let Some(m) = matchers.next() else { continue };
         any.push(match &m.glob {
             Some(g) => glob_over(&mut sym.vars, segs, g),
-            None => variable_equality(sym, c, m, segs, v.span)?,
+            None => match variable_equality(sym, c, m, segs, v.span) {
+                Ok(t) => t,
+                Err(_) if !m.template.case_insensitive => {
+                    let subject = format!("{} {:?}", c.key.name, segs);
+                    abstract_template(sym, &subject, &[(TRUE, segs.to_vec())], m)?
+                }
+                Err(e) => return Err(e),
+            },
         });
     }
     let any = or(any);

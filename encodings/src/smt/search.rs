@@ -103,6 +103,13 @@ pub fn search(
             } => {
                 let request = super::decode::decode(&sym, &finite, &ints, &bools, &strings);
                 if !certify(&request) {
+                    if !sym.abstractions.is_empty() {
+                        // The model may rely on an over-approximated pattern: not a finding,
+                        // not a bug, but no answer either.
+                        let which: Vec<&str> =
+                            sym.abstractions.keys().map(String::as_str).collect();
+                        return finish(found, SearchOutcome::Unknown(format!("a policy variable inside a pattern is over-approximated and the candidate request was not confirmed ({})", which.join("; "))));
+                    }
                     return SearchOutcome::Uncertified(request);
                 }
                 blocked.push(block(&mut sym, &request));

@@ -101,6 +101,9 @@ pub struct Symbolic {
     pub keys: BTreeMap<String, KeyVar>,
     /// Constraints every modelled request satisfies.
     pub well_formed: Vec<Term>,
+    /// Abstraction atoms for patterns with a policy variable inside (see
+    /// `compile::abstract_template`), keyed by what they test; shared by both sides of a query.
+    pub abstractions: BTreeMap<String, BoolVar>,
 }
 
 /// How the policies use one key.
@@ -193,6 +196,7 @@ impl Symbolic {
             resource_account,
             keys: BTreeMap::new(),
             well_formed: Vec::new(),
+            abstractions: BTreeMap::new(),
         };
         let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
         for set in sets {
