@@ -39,6 +39,9 @@ pub enum Command {
     Can(crate::prove::CanArgs),
     /// Prove that none of these actions is granted on these resources (CheckAccessNotGranted).
     Never(crate::prove::NeverArgs),
+    /// Prove a Lambda deny intent airtight under current and legacy qualifier authorization,
+    /// or show the bypass.
+    DenyCheck(crate::deny_check::DenyCheckArgs),
 }
 
 /// The policies that take part in one authorization decision.
@@ -139,6 +142,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::NoNewAccess(args) => crate::prove::run_no_new_access(&args, io),
         Command::Can(args) => crate::prove::run_can(&args, io),
         Command::Never(args) => crate::prove::run_never(&args, io),
+        Command::DenyCheck(args) => crate::deny_check::run(&args, io),
     }
 }
 

@@ -6,6 +6,7 @@
 //! defines the command line, and [`exit`] the process exit codes.
 
 pub mod cli;
+pub mod deny_check;
 pub mod exit;
 pub mod load;
 pub mod prove;

@@ -32,7 +32,7 @@ pub struct QueryArgs {
 }
 
 impl QueryArgs {
-    fn options(&self) -> QueryOptions {
+    pub fn options(&self) -> QueryOptions {
         QueryOptions {
             timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
             max_counterexamples: self.max_counterexamples.max(1),

@@ -170,6 +170,19 @@ pub fn pick_witness(globs: &[Glob], domain: &Domain, class: &Class, candidates: 
         .unwrap_or_else(|| class.witness.clone())
 }
 
+/// Lower is tried first: lowercase letters, digits, `-_.`, `/`, uppercase, `:`, the rest.
+fn readability(c: char) -> u8 {
+    match c {
+        'a'..='z' => 0,
+        '0'..='9' => 1,
+        '-' | '_' | '.' => 2,
+        '/' => 3,
+        'A'..='Z' => 4,
+        ':' => 5,
+        _ => 6,
+    }
+}
+
 fn bits_with(g: &Glob, p: usize) -> Vec<u64> {
     let mut b = vec![0u64; (g.tokens.len() + 1).div_ceil(64)];
     b[p / 64] |= 1 << (p % 64);
@@ -318,6 +331,8 @@ fn alphabet(globs: &[Glob], state: &State, domain: &Domain) -> Vec<char> {
         .copied()
         .filter(|c| !domain.forbidden.contains(c))
         .collect();
+    // Explore readable characters first, so shortest witnesses read like names.
+    out.sort_by_key(|c| (readability(*c), *c));
     let other = OTHERS
         .chars()
         .chain((0x21u8..0x7f).map(char::from))

@@ -277,6 +277,28 @@ impl Symbolic {
                 ),
             });
         }
+        if name == "lambda:sourcefunctionarn" {
+            // Lambda sets it to the *unqualified* ARN of the calling function (semantics §7.6).
+            if let Some(Elem::Str(v)) = elems.first() {
+                let function = factory::matches(
+                    &mut self.vars,
+                    *v,
+                    crate::policy::arn_template("arn:*:lambda:*:*:function:*", false)
+                        .0
+                        .to_glob()
+                        .unwrap_or_else(Glob::any),
+                );
+                let qualified = factory::matches(
+                    &mut self.vars,
+                    *v,
+                    crate::policy::arn_template("arn:*:lambda:*:*:function:*:*", false)
+                        .0
+                        .to_glob()
+                        .unwrap_or_else(Glob::any),
+                );
+                self.well_formed.push(and([function, not(qualified)]));
+            }
+        }
         for e in &elems {
             if let Elem::Ip(v6, addr) = e {
                 let v4_max = super::compile::ip_enc(u128::from(u32::MAX));
