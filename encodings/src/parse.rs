@@ -3,8 +3,9 @@
 //! The parser reports as many problems as it can in one pass and returns a policy only when
 //! there is no error, so nothing downstream ever sees a half-understood policy. It accepts the
 //! wrappers users have on disk: `aws iam get-policy-version` output
-//! (`{"PolicyVersion": {"Document": {...}}}`) and `aws lambda get-policy` output
-//! (`{"Policy": "<policy as a JSON string>"}`), with spans still pointing into the file.
+//! (`{"PolicyVersion": {"Document": {...}}}`), `aws lambda get-policy` output
+//! (`{"Policy": "<policy as a JSON string>"}`) and `aws iam get-role` output (its
+//! `AssumeRolePolicyDocument`), with spans still pointing into the file.
 
 use crate::condition::{
     parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, OpError,
@@ -163,6 +164,14 @@ impl Parser {
             }
             if let Some(policy) = find(members, "Policy") {
                 return self.read_document(&policy.value);
+            }
+            // `aws iam get-role` output: the role's trust policy.
+            if let Some(role) = find(members, "Role") {
+                if let JsonKind::Object(inner) = &role.value.kind {
+                    if let Some(doc) = find(inner, "AssumeRolePolicyDocument") {
+                        return self.read_document(&doc.value);
+                    }
+                }
             }
         }
         self.read_policy(value)
@@ -491,9 +500,13 @@ impl Parser {
         let mut entries = Vec::new();
         for (text, span) in self.string_list(&m.value, &m.key) {
             if text != "*" && !text.contains(':') {
-                self.err("invalid-action", format!("invalid action `{text}`"), span)
-                    .with_label_mut("expected `service:Action` or `*`");
-                continue;
+                // IAM rejects such a document; the entry can match no action, so the rest of the
+                // policy is still analysed.
+                self.diags.push(
+                    Diagnostic::warning("invalid-action", format!("invalid action `{text}`"), span)
+                        .with_label("expected `service:Action` or `*`")
+                        .with_note("IAM rejects this policy; airtight treats the entry as matching no action"),
+                );
             }
             if let Some((prefix, _)) = text.split_once(':') {
                 if prefix.contains(['*', '?']) {
