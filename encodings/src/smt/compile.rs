@@ -577,7 +577,14 @@ fn single_test_segs(sym: &mut Symbolic, c: &Condition, segs: &[Seg]) -> R<Term> 
             None => match variable_equality(sym, c, m, segs, v.span) {
                 Ok(t) => t,
                 Err(_) if !m.template.case_insensitive => {
-                    let subject = format!("{} {:?}", c.key.name, segs);
+                    let names: Vec<&str> = segs
+                        .iter()
+                        .filter_map(|s| match s {
+                            Seg::Var(v) => Some(sym.vars.str_info(*v).name.as_str()),
+                            Seg::Const(_) => None,
+                        })
+                        .collect();
+                    let subject = names.join("+");
                     abstract_template(sym, &subject, &[(TRUE, segs.to_vec())], m)?
                 }
                 Err(e) => return Err(e),
