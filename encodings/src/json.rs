@@ -206,14 +206,7 @@ impl<'a> Reader<'a> {
             // Either start a value, or close the container on top of the stack.
             let mut done: Option<Json> = match self.src.get(self.pos) {
                 Some(b'{') => {
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(Diagnostic::error(
-                            "json-too-deep",
-                            format!("JSON nested deeper than {MAX_DEPTH} levels"),
-                            self.span(self.pos, self.pos + 1),
-                        )
-                        .with_label("too deep"));
-                    }
+                    self.check_depth(stack.len())?;
                     stack.push(Frame::Object {
                         start: self.pos,
                         members: Vec::new(),
@@ -229,14 +222,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Some(b'[') => {
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(Diagnostic::error(
-                            "json-too-deep",
-                            format!("JSON nested deeper than {MAX_DEPTH} levels"),
-                            self.span(self.pos, self.pos + 1),
-                        )
-                        .with_label("too deep"));
-                    }
+                    self.check_depth(stack.len())?;
                     stack.push(Frame::Array {
                         start: self.pos,
                         items: Vec::new(),
@@ -303,6 +289,19 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// Refuses to open one more container beyond [`MAX_DEPTH`].
+    fn check_depth(&self, depth: usize) -> Result<(), Diagnostic> {
+        if depth < MAX_DEPTH {
+            return Ok(());
+        }
+        Err(Diagnostic::error(
+            "json-too-deep",
+            format!("JSON nested deeper than {MAX_DEPTH} levels"),
+            self.span(self.pos, self.pos + 1),
+        )
+        .with_label("too deep"))
     }
 
     /// Reads `"key":` for the object on top of the stack.

@@ -689,43 +689,16 @@ pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
             let Some(k) = sym.keys.get(&name).cloned() else {
                 return TRUE;
             };
-            let present = factory::var(k.present);
-            let v = match (&k.elems[0], k.ty, k.count) {
-                (_, _, Some(_)) => return FALSE,
-                (Elem::Str(x), _, None) => {
-                    factory::matches(&mut sym.vars, *x, Glob::literal(value, false))
-                }
-                (Elem::Int(x), KeyType::Num { scale }, None) => {
-                    match crate::condition::Decimal::parse(value)
-                        .filter(|d| d.scale <= scale)
-                        .and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale)))
-                    {
-                        Some(n) => factory::int_eq(&sym.vars, *x, n),
-                        None => FALSE,
-                    }
-                }
-                (Elem::Int(x), _, None) => match crate::condition::parse_date(value) {
-                    Some(ms) => factory::int_eq(&sym.vars, *x, i128::from(ms)),
-                    None => FALSE,
-                },
-                (Elem::Bool(b), _, None) => match crate::condition::parse_bool(value) {
-                    Some(true) => factory::var(*b),
-                    Some(false) => not(factory::var(*b)),
-                    None => FALSE,
-                },
-                (Elem::Ip(v6, addr), _, None) => match crate::condition::parse_ip(value) {
-                    Some((is6, bits, _)) => and([
-                        if is6 {
-                            factory::var(*v6)
-                        } else {
-                            not(factory::var(*v6))
-                        },
-                        factory::int_eq(&sym.vars, *addr, ip_enc(bits)),
-                    ]),
-                    None => FALSE,
-                },
-            };
-            and([present, v])
+            if k.count.is_some() {
+                // A multivalued key never holds a single value.
+                return FALSE;
+            }
+            let v = KeyVarView {
+                elem: k.elems[0].clone(),
+                ty: k.ty,
+            }
+            .equals(sym, value);
+            and([factory::var(k.present), v])
         }
     }
 }
