@@ -69,12 +69,13 @@ const PRINCIPALS: [&str; 6] = [
     r#"{"AWS": "arn:aws:iam::111122223333:user/alice"}"#,
     r#"{"Service": "s3.amazonaws.com"}"#,
 ];
-const REQ_PRINCIPALS: [&str; 7] = [
+/// Callers. The generated sets always have an identity policy, which never applies to the
+/// account root user, so root is not a caller here (its rules are in `evaluator_decisions`).
+const REQ_PRINCIPALS: [&str; 6] = [
     "arn:aws:iam::111122223333:role/ops",
     "arn:aws:iam::111122223333:role/dev",
     "arn:aws:iam::444455556666:role/ops",
     "arn:aws:iam::111122223333:user/alice",
-    "arn:aws:iam::111122223333:root",
     "s3.amazonaws.com",
     "anonymous",
 ];
@@ -230,7 +231,9 @@ type Req = (
 
 fn request_strategy() -> impl Strategy<Value = Req> {
     (
-        0..REQ_PRINCIPALS.len(),
+        // Mostly callers that identity policies can allow; the rest exercise cross-account,
+        // service and anonymous paths.
+        prop_oneof![3 => prop::sample::select(vec![0usize, 1, 3]), 2 => 0..REQ_PRINCIPALS.len()],
         0..REQ_ACTIONS.len(),
         0..REQ_RESOURCES.len(),
         prop::option::of(0..2usize),
@@ -309,10 +312,16 @@ fn encoding_agrees_with_evaluator() {
         prop::option::of(prop::collection::vec(stmt_strategy(), 1..2)),
         prop::collection::vec(request_strategy(), 1..6),
     );
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 600,
-        ..ProptestConfig::default()
-    });
+    // A fixed seed keeps the coverage figures asserted below stable from run to run.
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        ProptestConfig {
+            cases: 1500,
+            ..ProptestConfig::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let result = runner.run(&strategy, |(identity, resource, boundary, scp, reqs)| {
         let set = PolicySet {
             identity: vec![policy(&identity, false, 0)],

@@ -211,6 +211,15 @@ impl Symbolic {
             sym.add_key(&name, &u);
         }
         sym.add_well_formedness();
+        // Identity policies, boundaries and session policies attach to users and roles, never to
+        // the account root user: a set that has them is evaluated for such a caller.
+        if sets
+            .iter()
+            .any(|s| !s.identity.is_empty() || s.boundary.is_some() || s.session.is_some())
+        {
+            let not_root = not(sym.kind_is(PK_ROOT));
+            sym.well_formed.push(not_root);
+        }
         sym
     }
 
