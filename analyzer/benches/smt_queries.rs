@@ -6,7 +6,7 @@
 //! 2 threads, and for (b) the agreement with the published labels. Skips cleanly when the
 //! shared corpus is absent.
 //!
-//! `cargo bench -p airtight-analyzer --bench smt_queries [-- --quick]`
+//! `cargo bench -p airtight-analyzer --bench smt_queries [-- --quick] [-- --only history|quacky]`
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -95,10 +95,18 @@ fn quacky(root: &Path) -> Vec<Pair> {
     out
 }
 
+/// A policy that names principals is a resource-based policy; any other an identity policy.
 fn set(p: &Policy) -> PolicySet {
-    PolicySet {
-        identity: vec![p.clone()],
-        ..PolicySet::default()
+    if p.statements.iter().any(|s| s.principal.is_some()) {
+        PolicySet {
+            resource: Some(p.clone()),
+            ..PolicySet::default()
+        }
+    } else {
+        PolicySet {
+            identity: vec![p.clone()],
+            ..PolicySet::default()
+        }
     }
 }
 
@@ -183,7 +191,14 @@ fn main() {
         println!("../shared/corpus is absent: nothing to benchmark");
         return;
     };
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // `--only history` or `--only quacky` runs one half.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     println!(
         "Z3 version: {}",
         airtight_encodings::smt::solver::z3_version()
@@ -192,8 +207,16 @@ fn main() {
         timeout_ms: 10_000,
         max_counterexamples: 1,
     };
-    let mut hist = history(&root);
-    let mut qk = quacky(&root);
+    let mut hist = if only.as_deref() == Some("quacky") {
+        Vec::new()
+    } else {
+        history(&root)
+    };
+    let mut qk = if only.as_deref() == Some("history") {
+        Vec::new()
+    } else {
+        quacky(&root)
+    };
     if quick {
         hist.truncate(200);
         qk.truncate(100);
