@@ -114,6 +114,11 @@ impl Glob {
     /// Whether `subject` matches the whole glob. Linear-space backtracking over the last `*`,
     /// O(len(subject) · len(glob)) time in the worst case.
     pub fn matches(&self, subject: &str) -> bool {
+        if subject.is_ascii() {
+            if let Some(m) = self.matches_ascii(subject.as_bytes()) {
+                return m;
+            }
+        }
         let ci = self.case_insensitive;
         let s: Vec<char> = subject.chars().map(|c| fold(c, ci)).collect();
         let p = &self.tokens;
@@ -121,6 +126,91 @@ impl Glob {
             return match_greedy(p, &s);
         }
         match_nfa(p, &s)
+    }
+}
+
+impl Glob {
+    /// The same match over ASCII bytes without allocating, or `None` when a non-ASCII literal
+    /// makes the byte view inapplicable. Run tokens are handled by single-star backtracking
+    /// (for `AnyRun`) or position-set simulation (for `AnyRunNoColon`, in a fixed-size buffer).
+    fn matches_ascii(&self, s: &[u8]) -> Option<bool> {
+        let p = &self.tokens;
+        let ci = self.case_insensitive;
+        let accepts = |t: GlobToken, b: u8| -> Option<bool> {
+            Some(match t {
+                GlobToken::Char(c) if c.is_ascii() => {
+                    let b = if ci { b.to_ascii_lowercase() } else { b };
+                    c as u32 == u32::from(b)
+                }
+                GlobToken::Char(_) => return None,
+                GlobToken::AnyChar | GlobToken::AnyRun => true,
+                GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
+            })
+        };
+        if p.iter()
+            .any(|t| matches!(t, GlobToken::Char(c) if !c.is_ascii()))
+        {
+            return None;
+        }
+        if !p.contains(&GlobToken::AnyRunNoColon) {
+            let (mut si, mut pi) = (0usize, 0usize);
+            let mut star: Option<(usize, usize)> = None;
+            while si < s.len() {
+                match p.get(pi) {
+                    Some(GlobToken::AnyRun) => {
+                        star = Some((pi, si));
+                        pi += 1;
+                    }
+                    Some(t) if accepts(*t, s[si])? => {
+                        si += 1;
+                        pi += 1;
+                    }
+                    _ => match star {
+                        Some((sp, ss)) => {
+                            pi = sp + 1;
+                            si = ss + 1;
+                            star = Some((sp, ss + 1));
+                        }
+                        None => return Some(false),
+                    },
+                }
+            }
+            return Some(p[pi..].iter().all(|t| t.is_run()));
+        }
+        // Position sets in a fixed buffer (ARN patterns are short).
+        const MAX: usize = 256;
+        let n = p.len();
+        if n >= MAX {
+            return None;
+        }
+        let mut cur = [false; MAX];
+        let mut next = [false; MAX];
+        cur[0] = true;
+        for i in 0..n {
+            if cur[i] && p[i].is_run() {
+                cur[i + 1] = true;
+            }
+        }
+        for &b in s {
+            next[..=n].iter_mut().for_each(|x| *x = false);
+            let mut any = false;
+            for i in 0..n {
+                if cur[i] && accepts(p[i], b)? {
+                    next[if p[i].is_run() { i } else { i + 1 }] = true;
+                    any = true;
+                }
+            }
+            if !any {
+                return Some(false);
+            }
+            for i in 0..n {
+                if next[i] && p[i].is_run() {
+                    next[i + 1] = true;
+                }
+            }
+            std::mem::swap(&mut cur, &mut next);
+        }
+        Some(cur[n])
     }
 }
 
@@ -309,6 +399,39 @@ mod tests {
         assert!(arn.matches("arn:aws:x:us-east-2:1:store/abc:1:finance"));
         assert!(!arn.matches("arn:aws:x:us-east-2:9:store/abc:1:finance"));
         assert!(arn.matches("arn:aws:x::1:"));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_matcher() {
+        let globs = ["a*b?c", "*", "", "s3:get*", "arn:*:x", "?", "*:*", "ä*"];
+        let subjects = [
+            "",
+            "abxc",
+            "aXbYc",
+            "S3:GetObject",
+            "arn::x",
+            "arn:a:b:x",
+            "é",
+            "äb",
+            ":",
+        ];
+        for g in globs {
+            for ci in [false, true] {
+                let glob = Glob::wildcard(g, ci);
+                for s in subjects {
+                    let chars: Vec<char> = s.chars().map(|c| fold(c, ci)).collect();
+                    let general = if glob.tokens.contains(&GlobToken::AnyRunNoColon) {
+                        match_nfa(&glob.tokens, &chars)
+                    } else {
+                        match_greedy(&glob.tokens, &chars)
+                    };
+                    assert_eq!(glob.matches(s), general, "{g} ci={ci} on {s:?}");
+                }
+            }
+        }
+        let arn = crate::policy::arn_shape();
+        assert!(arn.matches("arn:aws:s3:::b"));
+        assert!(!arn.matches("arn:aws:s3::b"));
     }
 
     #[test]
