@@ -131,91 +131,43 @@ impl Glob {
 
 impl Glob {
     /// The same match over ASCII bytes without allocating, or `None` when a non-ASCII literal
-    /// makes the byte view inapplicable. Run tokens are handled by single-star backtracking
-    /// (for `AnyRun`) or position-set simulation (for `AnyRunNoColon`, in a fixed-size buffer).
+    /// makes the byte view inapplicable.
     fn matches_ascii(&self, s: &[u8]) -> Option<bool> {
-        let p = &self.tokens;
-        let ci = self.case_insensitive;
-        let accepts = |t: GlobToken, b: u8| -> Option<bool> {
-            Some(match t {
-                GlobToken::Char(c) if c.is_ascii() => {
-                    let b = if ci { b.to_ascii_lowercase() } else { b };
-                    c as u32 == u32::from(b)
-                }
-                GlobToken::Char(_) => return None,
-                GlobToken::AnyChar | GlobToken::AnyRun => true,
-                GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
-            })
-        };
-        if p.iter()
+        if self
+            .tokens
+            .iter()
             .any(|t| matches!(t, GlobToken::Char(c) if !c.is_ascii()))
         {
             return None;
         }
-        if !p.contains(&GlobToken::AnyRunNoColon) {
-            let (mut si, mut pi) = (0usize, 0usize);
-            let mut star: Option<(usize, usize)> = None;
-            while si < s.len() {
-                match p.get(pi) {
-                    Some(GlobToken::AnyRun) => {
-                        star = Some((pi, si));
-                        pi += 1;
-                    }
-                    Some(t) if accepts(*t, s[si])? => {
-                        si += 1;
-                        pi += 1;
-                    }
-                    _ => match star {
-                        Some((sp, ss)) => {
-                            pi = sp + 1;
-                            si = ss + 1;
-                            star = Some((sp, ss + 1));
-                        }
-                        None => return Some(false),
-                    },
-                }
+        let ci = self.case_insensitive;
+        let accepts = |t: GlobToken, b: u8| match t {
+            GlobToken::Char(c) => {
+                c as u32 == u32::from(if ci { b.to_ascii_lowercase() } else { b })
             }
-            return Some(p[pi..].iter().all(|t| t.is_run()));
-        }
-        // Position sets in a fixed buffer (ARN patterns are short).
-        const MAX: usize = 256;
-        let n = p.len();
-        if n >= MAX {
-            return None;
-        }
-        let mut cur = [false; MAX];
-        let mut next = [false; MAX];
-        cur[0] = true;
-        for i in 0..n {
-            if cur[i] && p[i].is_run() {
-                cur[i + 1] = true;
-            }
-        }
-        for &b in s {
-            next[..=n].iter_mut().for_each(|x| *x = false);
-            let mut any = false;
-            for i in 0..n {
-                if cur[i] && accepts(p[i], b)? {
-                    next[if p[i].is_run() { i } else { i + 1 }] = true;
-                    any = true;
-                }
-            }
-            if !any {
-                return Some(false);
-            }
-            for i in 0..n {
-                if next[i] && p[i].is_run() {
-                    next[i + 1] = true;
-                }
-            }
-            std::mem::swap(&mut cur, &mut next);
-        }
-        Some(cur[n])
+            GlobToken::AnyChar | GlobToken::AnyRun => true,
+            GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
+        };
+        Some(if self.tokens.contains(&GlobToken::AnyRunNoColon) {
+            nfa(&self.tokens, s, accepts)
+        } else {
+            greedy(&self.tokens, s, accepts)
+        })
     }
 }
 
 /// Classic single-star backtracking, valid when every run token is [`GlobToken::AnyRun`].
 fn match_greedy(p: &[GlobToken], s: &[char]) -> bool {
+    greedy(p, s, |t, c| t.accepts(c))
+}
+
+/// Position-set simulation, valid for every token kind. O(len(s) · len(p)).
+fn match_nfa(p: &[GlobToken], s: &[char]) -> bool {
+    nfa(p, s, |t, c| t.accepts(c))
+}
+
+/// Single-star backtracking over any element type.
+fn greedy<T: Copy>(p: &[GlobToken], s: &[T], accepts: impl Fn(GlobToken, T) -> bool) -> bool {
     let (mut si, mut pi) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while si < s.len() {
@@ -224,7 +176,7 @@ fn match_greedy(p: &[GlobToken], s: &[char]) -> bool {
                 star = Some((pi, si));
                 pi += 1;
             }
-            Some(t) if t.accepts(s[si]) => {
+            Some(t) if accepts(*t, s[si]) => {
                 si += 1;
                 pi += 1;
             }
@@ -241,8 +193,8 @@ fn match_greedy(p: &[GlobToken], s: &[char]) -> bool {
     p[pi..].iter().all(|t| t.is_run())
 }
 
-/// Position-set simulation, valid for every token kind. O(len(s) · len(p)).
-fn match_nfa(p: &[GlobToken], s: &[char]) -> bool {
+/// Position-set simulation over any element type.
+fn nfa<T: Copy>(p: &[GlobToken], s: &[T], accepts: impl Fn(GlobToken, T) -> bool) -> bool {
     let n = p.len();
     let mut cur = vec![false; n + 1];
     let mut next = vec![false; n + 1];
@@ -251,16 +203,8 @@ fn match_nfa(p: &[GlobToken], s: &[char]) -> bool {
     for &c in s {
         next.iter_mut().for_each(|b| *b = false);
         for i in 0..n {
-            if !cur[i] {
-                continue;
-            }
-            let t = p[i];
-            if t.is_run() {
-                if t.accepts(c) {
-                    next[i] = true;
-                }
-            } else if t.accepts(c) {
-                next[i + 1] = true;
+            if cur[i] && accepts(p[i], c) {
+                next[if p[i].is_run() { i } else { i + 1 }] = true;
             }
         }
         close(p, &mut next);
