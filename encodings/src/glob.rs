@@ -148,12 +148,60 @@ impl Glob {
             GlobToken::AnyChar | GlobToken::AnyRun => true,
             GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
         };
-        Some(if self.tokens.contains(&GlobToken::AnyRunNoColon) {
-            nfa(&self.tokens, s, accepts)
-        } else {
-            greedy(&self.tokens, s, accepts)
-        })
+        if !self.tokens.contains(&GlobToken::AnyRunNoColon) {
+            return Some(greedy(&self.tokens, s, accepts));
+        }
+        if let Some(m) = arn_components(&self.tokens, s, &accepts) {
+            return Some(m);
+        }
+        Some(nfa(&self.tokens, s, accepts))
     }
+}
+
+/// ARN patterns (`arn_template`): five literal colons, before which every wildcard is
+/// colon-free. The subject then splits at its first five colons and each component matches on
+/// its own — inside a colon-free component a colon-free run is an ordinary run, so
+/// backtracking is exact. `None` when the pattern does not have that shape.
+fn arn_components(
+    p: &[GlobToken],
+    s: &[u8],
+    accepts: &impl Fn(GlobToken, u8) -> bool,
+) -> Option<bool> {
+    let mut cuts = [0usize; 5];
+    let mut found = 0;
+    for (i, t) in p.iter().enumerate() {
+        match t {
+            GlobToken::Char(':') => {
+                cuts[found] = i;
+                found += 1;
+                if found == 5 {
+                    break;
+                }
+            }
+            GlobToken::AnyRun | GlobToken::AnyChar => return None,
+            _ => {}
+        }
+    }
+    if found < 5
+        || p[cuts[4] + 1..]
+            .iter()
+            .any(|t| matches!(t, GlobToken::AnyRunNoColon | GlobToken::AnyCharNoColon))
+    {
+        return None;
+    }
+    let mut start_p = 0;
+    let mut rest = s;
+    for &cut in &cuts {
+        let Some(colon) = rest.iter().position(|b| *b == b':') else {
+            return Some(false);
+        };
+        if !greedy(&p[start_p..cut], &rest[..colon], accepts) {
+            return Some(false);
+        }
+        start_p = cut + 1;
+        rest = &rest[colon + 1..];
+    }
+    Some(greedy(&p[start_p..], rest, accepts))
 }
 
 /// Classic single-star backtracking, valid when every run token is [`GlobToken::AnyRun`].
@@ -172,7 +220,9 @@ fn greedy<T: Copy>(p: &[GlobToken], s: &[T], accepts: impl Fn(GlobToken, T) -> b
     let mut star: Option<(usize, usize)> = None;
     while si < s.len() {
         match p.get(pi) {
-            Some(GlobToken::AnyRun) => {
+            // Every run is a star here: callers pass colon-free runs only where the subject has
+            // no colon (see `arn_components`).
+            Some(t) if t.is_run() => {
                 star = Some((pi, si));
                 pi += 1;
             }
@@ -371,6 +421,39 @@ mod tests {
                     };
                     assert_eq!(glob.matches(s), general, "{g} ci={ci} on {s:?}");
                 }
+            }
+        }
+        let templates = [
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:s3:::b/*",
+            "arn:*:iam::1?:role/x*",
+            "arn:aws:someservice:*:111122223333:finance/*",
+            "arn:aws:a::",
+            "*",
+        ];
+        let arns = [
+            "arn:aws:lambda:us-east-1:1:function:f:prod",
+            "arn:aws:s3:::b/k",
+            "arn:aws:iam::12:role/xy",
+            "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/d",
+            "arn:aws:a::",
+            "arn:aws:a:::",
+            "arn:aws",
+            "",
+            "arn:aws:lambda:::function:",
+        ];
+        for t in templates {
+            let glob = crate::policy::arn_template(t, false)
+                .0
+                .to_glob()
+                .expect("no variables");
+            for a in arns {
+                let chars: Vec<char> = a.chars().collect();
+                assert_eq!(
+                    glob.matches(a),
+                    match_nfa(&glob.tokens, &chars),
+                    "{t} on {a}"
+                );
             }
         }
         let arn = crate::policy::arn_shape();
