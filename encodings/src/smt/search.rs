@@ -123,10 +123,12 @@ pub fn search(
 /// Soft constraints for readable counterexamples, tried in order.
 fn preferences(sym: &mut Symbolic) -> Vec<Term> {
     let aws = factory::matches(&mut sym.vars, sym.partition, Glob::literal("aws", false));
+    let region = factory::matches(&mut sym.vars, sym.region, Glob::wildcard("?*", false));
     vec![
         factory::int_eq(&sym.vars, sym.principal_kind, super::symbolic::PK_ROLE),
         factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
         aws,
+        region,
     ]
 }
 
