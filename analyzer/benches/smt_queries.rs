@@ -8,57 +8,17 @@
 //!
 //! `cargo bench -p airtight-analyzer --bench smt_queries [-- --quick] [-- --only history|quacky]`
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use airtight_analyzer::query::{no_new_access, QueryOptions, Verdict};
 use airtight_encodings::eval::PolicySet;
-use airtight_encodings::parse::parse_policy;
 use airtight_encodings::policy::Policy;
-use airtight_encodings::span::FileId;
 use rayon::prelude::*;
 
-struct Pair {
-    name: String,
-    old: Policy,
-    new: Policy,
-    /// quacky labels: (old ⇒ new holds, new ⇒ old holds), where "P1 ⇒ P2" means every request
-    /// P1 allows, P2 allows.
-    labels: Option<(bool, bool)>,
-}
+mod common;
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    p.is_dir().then_some(p)
-}
-
-fn parse(text: &str) -> Option<Policy> {
-    parse_policy(text, FileId(0)).policy
-}
-
-fn history(root: &Path) -> Vec<Pair> {
-    let Ok(text) = std::fs::read_to_string(root.join("aws-managed-history.jsonl")) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let (Some(old), Some(new)) = (parse(&v["old"].to_string()), parse(&v["new"].to_string()))
-        else {
-            eprintln!("skipped (does not parse): {}", v["id"]);
-            continue;
-        };
-        out.push(Pair {
-            name: v["id"].as_str().unwrap_or("?").to_string(),
-            old,
-            new,
-            labels: None,
-        });
-    }
-    out
-}
+use common::{corpus, history, parse, percentile, Pair};
 
 fn quacky(root: &Path) -> Vec<Pair> {
     let mut out = Vec::new();
@@ -121,14 +81,6 @@ fn implies(a: &Policy, b: &Policy, options: &QueryOptions) -> (Duration, Verdict
         },
     };
     (start.elapsed(), verdict)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn report(

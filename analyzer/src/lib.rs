@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod deny_check;
+pub mod diff;
 pub mod exit;
 pub mod load;
 pub mod prove;

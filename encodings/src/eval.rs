@@ -384,8 +384,9 @@ fn applies_without_principal(s: &Statement, request: &Request, _policy: &Policy)
     s.conditions.iter().all(|c| condition_holds(c, request))
 }
 
-/// Resolves and matches; an unresolvable policy variable matches nothing.
-fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
+/// Whether a Resource/NotResource entry matches `subject`, resolving its policy variables
+/// against `request`; an unresolvable policy variable matches nothing.
+pub fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
     match &m.glob {
         Some(g) => g.matches(subject),
         None => {

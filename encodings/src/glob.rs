@@ -291,6 +291,51 @@ impl GlobToken {
     }
 }
 
+impl Glob {
+    /// Whether some string matches both globs. Exact for globs of the same case sensitivity;
+    /// when they differ, characters are compared folded, which can only say "yes" more often.
+    pub fn intersects(&self, other: &Glob) -> bool {
+        let fold_both = self.case_insensitive || other.case_insensitive;
+        let (a, b) = (&self.tokens, &other.tokens);
+        let compatible = |x: GlobToken, y: GlobToken| match (x, y) {
+            (GlobToken::Char(c), GlobToken::Char(d)) => fold(c, fold_both) == fold(d, fold_both),
+            (GlobToken::Char(c), t) | (t, GlobToken::Char(c)) => t.accepts(c),
+            // Two wildcard classes share every character but `:`.
+            _ => true,
+        };
+        // Depth-first search over pairs of positions; a pair once seen is not explored again.
+        let mut seen = vec![false; (a.len() + 1) * (b.len() + 1)];
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((i, j)) = stack.pop() {
+            let slot = i * (b.len() + 1) + j;
+            if seen[slot] {
+                continue;
+            }
+            seen[slot] = true;
+            if i == a.len() && j == b.len() {
+                return true;
+            }
+            let (x, y) = (a.get(i).copied(), b.get(j).copied());
+            // A run may match nothing.
+            if x.is_some_and(GlobToken::is_run) {
+                stack.push((i + 1, j));
+            }
+            if y.is_some_and(GlobToken::is_run) {
+                stack.push((i, j + 1));
+            }
+            // Both consume one common character; a run stays where it is.
+            if let (Some(x), Some(y)) = (x, y) {
+                if compatible(x, y) && !(x.is_run() && y.is_run()) {
+                    let ni = if x.is_run() { i } else { i + 1 };
+                    let nj = if y.is_run() { j } else { j + 1 };
+                    stack.push((ni, nj));
+                }
+            }
+        }
+        false
+    }
+}
+
 impl std::fmt::Display for Glob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for t in &self.tokens {
@@ -325,6 +370,39 @@ pub fn fold_str(s: &str, case_insensitive: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intersection_of_globs() {
+        let g = |t: &str| Glob::wildcard(t, true);
+        assert!(g("connect:Create*").intersects(&g("connect:*Contact")));
+        assert!(g("connect:Create*").intersects(&g("connect:CreateUser*")));
+        assert!(!g("connect:Create*").intersects(&g("connect:Delete*")));
+        assert!(g("*:Describe*").intersects(&g("EC2:describeInstances")));
+        assert!(!g("s3:Get?").intersects(&g("s3:GetObject")));
+        assert!(g("a*b*c").intersects(&g("*bc")));
+        assert!(!g("a*").intersects(&g("b*")));
+        assert!(g("*").intersects(&g("")));
+        assert!(!g("?").intersects(&g("")));
+        let arn = |t: &str| {
+            crate::policy::arn_template(t, false)
+                .0
+                .to_glob()
+                .expect("no variables")
+        };
+        assert!(!arn("arn:aws:s3:::x*").intersects(&arn("arn:aws:lambda:*:*:*")));
+        assert!(arn("arn:aws:lambda:*:*:function:f").intersects(&arn("arn:aws:lambda:us-*:1:*")));
+        // Cross-checked with matching on a sample of strings.
+        let globs = ["a*", "*b", "?b*", "a?", "*:*", "ab", "*a*b*"];
+        let subjects = ["", "a", "b", "ab", "ba", "abb", "a:b", "xb", "aab", "bab"];
+        for x in globs {
+            for y in globs {
+                let witnessed = subjects.iter().any(|s| g(x).matches(s) && g(y).matches(s));
+                if witnessed {
+                    assert!(g(x).intersects(&g(y)), "{x} {y}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn star_and_question() {
