@@ -42,6 +42,9 @@ pub enum Command {
     /// Prove a Lambda deny intent airtight under current and legacy qualifier authorization,
     /// or show the bypass.
     DenyCheck(crate::deny_check::DenyCheckArgs),
+    /// What a policy change does to access: equivalent, new access, removed access, with
+    /// certified example requests (files, directories, or `--git BASE..HEAD`).
+    Diff(crate::diff::command::DiffArgs),
 }
 
 /// The policies that take part in one authorization decision.
@@ -143,6 +146,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Can(args) => crate::prove::run_can(&args, io),
         Command::Never(args) => crate::prove::run_never(&args, io),
         Command::DenyCheck(args) => crate::deny_check::run(&args, io),
+        Command::Diff(args) => crate::diff::command::run(&args, io),
     }
 }
 

@@ -70,6 +70,12 @@ impl Loader {
         &self.diagnostics
     }
 
+    /// Records diagnostics produced elsewhere (e.g. by parsing a text added with
+    /// [`Loader::add_bytes`]).
+    pub fn extend_diagnostics(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -84,16 +90,21 @@ impl Loader {
     /// Reads a file as UTF-8 text. On failure records a diagnostic and returns `None`.
     pub fn read(&mut self, path: &Path) -> Option<FileId> {
         let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
+        match std::fs::read(path) {
+            Ok(bytes) => self.add_bytes(name, bytes),
             Err(e) => {
                 self.diagnostics.push(file_error(
                     "unreadable-file",
                     format!("cannot read `{name}`: {e}"),
                 ));
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// Adds bytes read from somewhere (a file, `git show`) as UTF-8 text. When they are not
+    /// UTF-8, records a diagnostic pointing at the first bad byte and returns `None`.
+    pub fn add_bytes(&mut self, name: String, bytes: Vec<u8>) -> Option<FileId> {
         match String::from_utf8(bytes) {
             Ok(text) => Some(self.add(name, text)),
             Err(e) => {

@@ -194,7 +194,11 @@ fn direction(
             }
             QueryVerdict::Violated => {
                 for c in answer.counterexamples {
-                    found.examples.push(certify(from, to, c.request)?);
+                    let example = certify(from, to, c.request)?;
+                    // One example per statement and patterns: more would say the same thing.
+                    if !found.examples.iter().any(|e| e.summary == example.summary) {
+                        found.examples.push(example);
+                    }
                 }
             }
         }

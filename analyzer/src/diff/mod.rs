@@ -3,10 +3,14 @@
 //! - [`split`] cuts "does NEW grant anything OLD does not?" into small per-service questions,
 //!   skipping what is syntactically unchanged;
 //! - [`compare`] asks both directions and certifies every example on the full policies;
+//! - [`inputs`] reads the pairs (files, directories, git revisions) and [`command`] runs it
+//!   all for the CLI;
 //! - [`summary`] explains an example to a reviewer: the statement and patterns responsible and
 //!   what the other version did.
 
+pub mod command;
 pub mod compare;
+pub mod inputs;
 pub mod split;
 pub mod summary;
 

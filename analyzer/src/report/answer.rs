@@ -202,7 +202,7 @@ pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
     cmd
 }
 
-fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c))
     {

@@ -6,6 +6,7 @@
 //! - [`text`] explains a result to a person; [`json`] describes it for programs.
 
 pub mod answer;
+pub mod diff;
 pub mod json;
 pub mod text;
 

@@ -1,0 +1,95 @@
+//! `airtight diff --format json` (a public contract; keys in this order):
+//!
+//! ```json
+//! { "files": [
+//!     { "path": "policies/fn.json",
+//!       "kind": "identity" | "resource" | "boundary" | "session" | "scp" | "rcp",
+//!       "verdict": "equivalent" | "new_access" | "removed_access" | "both" | "unknown"
+//!                | "added" | "removed" | "invalid",
+//!       "reason": null | "why the verdict is unknown",
+//!       "old": "name of the OLD version" | null, "new": "name of the NEW version" | null,
+//!       "new_access": [counterexample...], "removed_access": [counterexample...] } ],
+//!   "summary": { "files": 3, "new_access": 1, "both": 0, "removed_access": 0, "equivalent": 2,
+//!                "added": 0, "removed": 0, "unknown": 0, "invalid": 0 } }
+//! ```
+//!
+//! A counterexample is shaped as in `equiv` (`request`, `left` = OLD's decision, `right` =
+//! NEW's, `aws_cli`) plus `summary` (the one-line reading) and `statement` (the statement
+//! responsible — in NEW for new access, in OLD for removed access — located in its file, or
+//! null). For an added (removed) identity or resource policy, `new_access` (`removed_access`)
+//! shows what it grants (granted). Every counterexample is certified by the evaluator.
+
+use std::io;
+
+use airtight_encodings::eval::Evaluation;
+use serde_json::{json, Value};
+
+use super::{findings, tally, unknown_reason, Direction, Finding};
+use crate::diff::command::DiffReport;
+use crate::load::Loader;
+use crate::report::policy_type;
+
+pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
+    let all: Vec<Finding<'_>> = findings(report).collect();
+    let files: Vec<Value> = report
+        .files
+        .iter()
+        .map(|f| {
+            let of = |d: Direction| -> Vec<Value> {
+                all.iter()
+                    .filter(|x| std::ptr::eq(x.file, f) && x.direction == d)
+                    .map(|x| counterexample(loader, x))
+                    .collect()
+            };
+            json!({
+                "path": f.path,
+                "kind": policy_type(f.kind),
+                "verdict": f.verdict(),
+                "reason": unknown_reason(f),
+                "old": f.old.map(|id| loader.name(id)),
+                "new": f.new.map(|id| loader.name(id)),
+                "new_access": of(Direction::Gained),
+                "removed_access": of(Direction::Lost),
+            })
+        })
+        .collect();
+    let mut summary = serde_json::Map::new();
+    summary.insert("files".into(), report.files.len().into());
+    for (verdict, n) in tally(report) {
+        summary.insert(verdict.into(), n.into());
+    }
+    json!({ "files": files, "summary": summary })
+}
+
+fn counterexample(loader: &Loader, f: &Finding<'_>) -> Value {
+    let side = |e: &Evaluation| {
+        json!({
+            "decision": e.decision.as_str(),
+            "deciding": e.deciding.iter().filter(|s| s.file.0 != u32::MAX).map(|s| crate::report::json::statement(loader, s)).collect::<Vec<_>>(),
+            "reason": e.reason,
+        })
+    };
+    let statement = f.example.summary.statement.as_ref().and_then(|s| {
+        let file = f.side_file()?;
+        let (line, column) = crate::report::line_column(loader, s.span);
+        Some(json!({
+            "file": loader.name(file),
+            "statement": s.label,
+            "index": s.index,
+            "line": line,
+            "column": column,
+        }))
+    });
+    json!({
+        "summary": f.sentence(loader),
+        "statement": statement,
+        "request": f.request(loader).to_json(),
+        "left": side(&f.example.old),
+        "right": side(&f.example.new),
+        "aws_cli": f.aws_cli(loader).into_iter().collect::<Vec<_>>(),
+    })
+}
+
+pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(w, "{:#}", to_value(loader, report))
+}

@@ -1,0 +1,258 @@
+//! Rendering `airtight diff` reports: [`text`] for people (codespan-reporting pointers into
+//! the policy), [`json`] for programs (a public contract), [`sarif`] for code scanning,
+//! [`github`] for workflow annotations and [`markdown`] for pull-request comments.
+//!
+//! Every format shows the same findings, from [`findings`]: one per certified example, with
+//! its one-line summary and the statement responsible.
+
+pub mod github;
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+use airtight_encodings::policy::PolicyKind;
+use airtight_encodings::request::{ContextValue, Request};
+use airtight_encodings::span::Span;
+
+use crate::diff::command::{DiffReport, FileReport, Outcome};
+use crate::diff::compare::Example;
+use crate::diff::summary::PatternAt;
+use crate::load::Loader;
+use crate::report::answer::shell_quote;
+use crate::report::{byte_range, line_column};
+
+/// Which way an example goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// NEW allows it, OLD did not.
+    Gained,
+    /// OLD allowed it, NEW does not.
+    Lost,
+}
+
+impl Direction {
+    /// The stable rule id (SARIF `ruleId`, text diagnostic code).
+    pub fn rule(self) -> &'static str {
+        match self {
+            Direction::Gained => "airtight/new-access",
+            Direction::Lost => "airtight/removed-access",
+        }
+    }
+}
+
+/// One certified example of a file, with its direction.
+pub struct Finding<'a> {
+    pub file: &'a FileReport,
+    pub direction: Direction,
+    pub example: &'a Example,
+}
+
+/// Every finding of the report, file by file, new access first.
+pub fn findings(report: &DiffReport) -> impl Iterator<Item = Finding<'_>> {
+    report.files.iter().flat_map(|file| {
+        let c = file.comparison();
+        let gained = c
+            .into_iter()
+            .flat_map(|c| c.new_access.iter())
+            .map(move |e| Finding {
+                file,
+                direction: Direction::Gained,
+                example: e,
+            });
+        let lost = c
+            .into_iter()
+            .flat_map(|c| c.removed_access.iter())
+            .map(move |e| Finding {
+                file,
+                direction: Direction::Lost,
+                example: e,
+            });
+        gained.chain(lost)
+    })
+}
+
+/// A pattern as written in its file (quotes removed), or its folded form when the span does
+/// not point into a loaded file.
+pub fn written(loader: &Loader, pattern: &PatternAt) -> String {
+    let src = loader.source(pattern.span.file);
+    let range = byte_range(loader, pattern.span);
+    match src.get(range) {
+        Some(text) if !text.is_empty() => {
+            let t = text.trim();
+            t.strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .unwrap_or(t)
+                .to_string()
+        }
+        _ => pattern.text.clone(),
+    }
+}
+
+impl Finding<'_> {
+    /// The example request, its action spelled as the policy writes it when the policy names
+    /// it literally (actions are case-insensitive; the solver works on folded text).
+    pub fn request(&self, loader: &Loader) -> Request {
+        let mut r = self.example.request.clone();
+        if let Some(a) = &self.example.summary.action {
+            let text = written(loader, a);
+            if text.eq_ignore_ascii_case(&r.action) {
+                r.action = text;
+            }
+        }
+        r
+    }
+
+    /// The one-line summary: "now allows `A` on `R`; OLD …".
+    pub fn sentence(&self, loader: &Loader) -> String {
+        let (verb, other) = match self.direction {
+            Direction::Gained => ("now allows", "OLD"),
+            Direction::Lost => ("no longer allows", "NEW"),
+        };
+        let sentence = self
+            .example
+            .summary
+            .sentence(&self.example.request, verb, other, &|p| written(loader, p));
+        // For a file that exists on one side only, what the other side did says nothing.
+        let lone = match self.file.outcome {
+            Outcome::Added(_) => Some("the policy is new"),
+            Outcome::Removed(_) => Some("the policy was removed"),
+            _ => None,
+        };
+        match (lone, sentence.split_once("; ")) {
+            (Some(why), Some((head, _))) => format!("{head}; {why}"),
+            _ => sentence,
+        }
+    }
+
+    /// Where the responsible statement is: its matching action entry (or the statement), in
+    /// NEW for new access and in OLD for removed access.
+    pub fn span(&self) -> Option<Span> {
+        let s = &self.example.summary;
+        s.action
+            .as_ref()
+            .map(|a| a.span)
+            .or(s.statement.as_ref().map(|st| st.span))
+            .filter(|span| Some(span.file) == self.side_file())
+    }
+
+    /// The file holding the responsible statement.
+    pub fn side_file(&self) -> Option<airtight_encodings::span::FileId> {
+        match self.direction {
+            Direction::Gained => self.file.new,
+            Direction::Lost => self.file.old,
+        }
+    }
+
+    /// `(line, column, end line, end column)` of [`Finding::span`], 1-based.
+    pub fn region(&self, loader: &Loader) -> Option<(usize, usize, usize, usize)> {
+        let span = self.span()?;
+        let (line, column) = line_column(loader, span);
+        let end = Span {
+            start: span.end,
+            ..span
+        };
+        let (end_line, end_column) = line_column(loader, end);
+        (line > 0).then_some((line, column, end_line, end_column))
+    }
+
+    /// The label of the responsible statement, e.g. `Invoke` or `#2`.
+    pub fn statement(&self) -> Option<&str> {
+        self.example
+            .summary
+            .statement
+            .as_ref()
+            .map(|s| s.label.as_str())
+    }
+
+    /// An `aws iam simulate-custom-policy` line that shows the granting version allowing the
+    /// request (identity and resource policies only).
+    pub fn aws_cli(&self, loader: &Loader) -> Option<String> {
+        let path = shell_quote(&self.file.path);
+        let r = &self.request(loader);
+        let mut cmd = String::from("aws iam simulate-custom-policy");
+        match self.file.kind {
+            PolicyKind::Identity => {
+                cmd.push_str(&format!(" --policy-input-list file://{path}"));
+            }
+            PolicyKind::Resource => {
+                cmd.push_str(&format!(
+                    " --policy-input-list '{{\"Version\":\"2012-10-17\",\"Statement\":[]}}' --resource-policy file://{path}"
+                ));
+                if r.principal.starts_with("arn:") {
+                    cmd.push_str(&format!(" --caller-arn {}", shell_quote(&r.principal)));
+                }
+            }
+            _ => return None,
+        }
+        cmd.push_str(&format!(" --action-names {}", shell_quote(&r.action)));
+        cmd.push_str(&format!(" --resource-arns {}", shell_quote(&r.resource)));
+        cmd.push_str(&context_entries(r));
+        Some(cmd)
+    }
+}
+
+fn context_entries(r: &Request) -> String {
+    let mut out = String::new();
+    for e in r.context.values() {
+        let (values, ty) = match &e.value {
+            ContextValue::Single(v) => (v.clone(), "string"),
+            ContextValue::Multi(vs) => (vs.join(","), "stringList"),
+        };
+        out.push_str(&format!(
+            " --context-entries {}",
+            shell_quote(&format!(
+                "ContextKeyName={},ContextKeyValues={values},ContextKeyType={ty}",
+                e.written
+            ))
+        ));
+    }
+    out
+}
+
+/// Counts of files per verdict, in a fixed order.
+pub fn tally(report: &DiffReport) -> Vec<(&'static str, usize)> {
+    let order = [
+        "new_access",
+        "both",
+        "removed_access",
+        "equivalent",
+        "added",
+        "removed",
+        "unknown",
+        "invalid",
+    ];
+    order
+        .iter()
+        .map(|v| {
+            (
+                *v,
+                report.files.iter().filter(|f| f.verdict() == *v).count(),
+            )
+        })
+        .collect()
+}
+
+/// Why a file's answer is unknown, if it is.
+pub fn unknown_reason(file: &FileReport) -> Option<String> {
+    match &file.outcome {
+        Outcome::Internal(e) => Some(e.clone()),
+        _ => file
+            .comparison()
+            .and_then(|c| c.unknown.as_ref().map(|u| u.0.clone())),
+    }
+}
+
+/// The words a person reads for a verdict.
+pub fn verdict_words(file: &FileReport) -> &'static str {
+    match file.verdict() {
+        "equivalent" => "equivalent (proved: same access)",
+        "new_access" => "grants new access",
+        "removed_access" => "removes access (proved: nothing new)",
+        "both" => "grants new access and removes access",
+        "added" => "added",
+        "removed" => "removed",
+        "invalid" => "invalid (see the errors above)",
+        _ => "unknown",
+    }
+}

@@ -1,0 +1,104 @@
+//! `airtight diff` for a person: per file its verdict, then each certified example as a
+//! diagnostic pointing at the statement responsible, with the request to paste into a bug
+//! report.
+
+use std::io;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
+
+use super::{findings, tally, unknown_reason, verdict_words, Direction, Finding};
+use crate::diff::command::DiffReport;
+use crate::load::Loader;
+use crate::report::{byte_range, emit};
+
+pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> io::Result<()> {
+    let all: Vec<Finding<'_>> = findings(report).collect();
+    for f in &report.files {
+        let color = match f.verdict() {
+            "equivalent" => Color::Green,
+            "removed_access" | "removed" => Color::Cyan,
+            "unknown" | "invalid" => Color::Yellow,
+            _ => Color::Red,
+        };
+        write!(w, "{}: ", f.path)?;
+        w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
+        write!(w, "{}", verdict_words(f))?;
+        w.reset()?;
+        writeln!(w, " ({})", f.kind.name())?;
+        if let Some(reason) = unknown_reason(f) {
+            writeln!(w, "  no answer: {reason}")?;
+        }
+        for finding in all.iter().filter(|x| std::ptr::eq(x.file, f)) {
+            example(loader, finding, w)?;
+        }
+    }
+    let counts: Vec<String> = tally(report)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(v, n)| format!("{n} {}", v.replace('_', " ")))
+        .collect();
+    writeln!(
+        w,
+        "\n{} file(s) compared: {}",
+        report.files.len(),
+        if counts.is_empty() {
+            "no policy changed".to_string()
+        } else {
+            counts.join(", ")
+        }
+    )
+}
+
+fn example(loader: &Loader, f: &Finding<'_>, w: &mut dyn WriteColor) -> io::Result<()> {
+    let (severity, title) = match f.direction {
+        Direction::Gained => (cs::Severity::Warning, "new access"),
+        Direction::Lost => (cs::Severity::Note, "removed access"),
+    };
+    let sentence = f.sentence(loader);
+    let mut labels = Vec::new();
+    let summary = &f.example.summary;
+    if let (Some(file), Some(span)) = (f.side_file(), f.span()) {
+        labels.push(
+            cs::Label::primary(file.0 as usize, byte_range(loader, span)).with_message(
+                match f.direction {
+                    Direction::Gained => "grants it",
+                    Direction::Lost => "granted it",
+                },
+            ),
+        );
+        if let Some(r) = summary.resource.as_ref().filter(|r| r.span.file == file) {
+            labels.push(
+                cs::Label::secondary(file.0 as usize, byte_range(loader, r.span))
+                    .with_message("on this resource"),
+            );
+        }
+    }
+    let (other_name, other) = match f.direction {
+        Direction::Gained => ("OLD", &f.example.old),
+        Direction::Lost => ("NEW", &f.example.new),
+    };
+    let mut notes = vec![
+        format!(
+            "example request (certified by the evaluator):\n{}",
+            f.request(loader).to_json()
+        ),
+        format!(
+            "{other_name}: {} — {}",
+            other.decision.as_str(),
+            other.reason
+        ),
+    ];
+    if let Some(cmd) = f.aws_cli(loader) {
+        notes.push(format!("confirm with AWS: {cmd}"));
+    }
+    let statement = f
+        .statement()
+        .map_or(String::new(), |s| format!(" (statement {s})"));
+    let d = cs::Diagnostic::new(severity)
+        .with_code(f.direction.rule())
+        .with_message(format!("{title}{statement}: {sentence}"))
+        .with_labels(labels)
+        .with_notes(notes);
+    emit(loader, &d, w)
+}
