@@ -184,6 +184,22 @@ fn direction(
                 max_counterexamples: wanted,
             },
         )?;
+        if std::env::var_os("AIRTIGHT_TRACE").is_some() {
+            eprintln!(
+                "DEBUG part {:?} old {} new {} entries {} {:?} {:?}",
+                part.service(),
+                part.old.statements.len(),
+                part.new.statements.len(),
+                part.old
+                    .statements
+                    .iter()
+                    .chain(&part.new.statements)
+                    .map(|s| s.action.entries.len())
+                    .sum::<usize>(),
+                answer.elapsed,
+                answer.verdict
+            );
+        }
         match answer.verdict {
             QueryVerdict::Holds => {}
             QueryVerdict::Unknown { reason, span } => {

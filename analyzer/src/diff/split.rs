@@ -26,7 +26,7 @@
 //! a managed policy's thousand, which is what keeps large diffs fast.
 
 use airtight_encodings::glob::Glob;
-use airtight_encodings::policy::{Effect, Policy, Statement};
+use airtight_encodings::policy::{Effect, Matcher, Policy, Statement};
 use indexmap::IndexMap;
 
 /// The service an action entry is confined to, or `None` when its service part is a pattern
@@ -59,6 +59,14 @@ fn may_apply(statement: &Statement, entry: &Glob) -> bool {
             .entries
             .iter()
             .any(|e| e.value.intersects(entry))
+}
+
+/// The statement with only the action entries that can match an action of `entry`: for those
+/// actions it applies exactly when the whole statement does (with `Action` or `NotAction`).
+fn actions_meeting(statement: &Statement, entry: &Glob) -> Statement {
+    let mut s = statement.clone();
+    s.action.entries.retain(|e| e.value.intersects(entry));
+    s
 }
 
 /// The same statement apart from its actions, Sid and position.
@@ -116,9 +124,27 @@ pub fn parts(old: &Policy, new: &Policy) -> Vec<Part> {
         .iter()
         .filter(|s| s.effect.value == Effect::Deny)
         .all(|d| new.statements.iter().any(|n| same_statement(d, n)));
-    let may_cover = denies_kept && old.version == new.version;
+    let same_version = old.version == new.version;
+    // Cover needs every Deny of OLD that can apply to the entry's actions to be in NEW, as far
+    // as those actions go (a `NotAction` list may change elsewhere).
+    let denies_kept_for = |entry: Option<&Glob>| match entry {
+        _ if denies_kept => true,
+        None => false,
+        Some(e) => old
+            .statements
+            .iter()
+            .filter(|d| d.effect.value == Effect::Deny)
+            .map(|d| actions_meeting(d, e))
+            .all(|d| {
+                new.statements
+                    .iter()
+                    .filter(|n| n.effect.value == Effect::Deny)
+                    .any(|n| same_statement(&d, &actions_meeting(n, e)))
+            }),
+    };
     let covered_by_old = |statement: &Statement, entry: Option<&Glob>| {
-        may_cover
+        same_version
+            && denies_kept_for(entry)
             && old.statements.iter().any(|o| {
                 o.effect.value == Effect::Allow
                     && same_scope(o, statement)
@@ -154,27 +180,42 @@ pub fn parts(old: &Policy, new: &Policy) -> Vec<Part> {
             }
             continue;
         }
-        let mut groups: IndexMap<Scope, Statement> = IndexMap::new();
+        let mut groups: IndexMap<(Scope, Option<Vec<usize>>), Statement> = IndexMap::new();
         for entry in &statement.action.entries {
             if covered_by_old(statement, Some(&entry.value)) {
                 continue;
             }
+            let left = if same_version && denies_kept_for(Some(&entry.value)) {
+                uncovered_resources(old, statement, &entry.value)
+            } else {
+                Some(None)
+            };
+            let Some(left) = left else { continue };
             let scope = Scope::Actions {
                 old: positions(old.statements.iter(), |s| may_apply(s, &entry.value)),
                 new_denies: positions(new_denies.iter().copied(), |s| may_apply(s, &entry.value)),
             };
             groups
-                .entry(scope)
+                .entry((scope, left.clone()))
                 .or_insert_with(|| {
                     let mut s = statement.clone();
                     s.action.entries.clear();
+                    if let (Some(block), Some(keep)) = (s.resource.as_mut(), &left) {
+                        let entries = std::mem::take(&mut block.entries);
+                        block.entries = entries
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, _)| keep.contains(i))
+                            .map(|(_, e)| e)
+                            .collect();
+                    }
                     s
                 })
                 .action
                 .entries
                 .push(entry.clone());
         }
-        for (scope, s) in groups {
+        for ((scope, _), s) in groups {
             by_scope.entry(scope).or_default().push(s);
         }
     }
@@ -223,8 +264,7 @@ const WILDCARDS_PER_PART: usize = 16;
 
 /// Drops, from the statements a part compares with, the action entries that cannot match any
 /// action the part asks about (a statement left with none is dropped); a part still holding
-/// many wildcard patterns is split into one part per asked entry. `NotAction` statements are
-/// kept whole: removing one of their entries would widen them.
+/// many wildcard patterns is split into one part per asked entry.
 fn narrow(part: Part) -> Vec<Part> {
     if part.scope == Scope::Any {
         return vec![part];
@@ -271,21 +311,104 @@ fn restrict(part: &Part, asked: &[Glob]) -> Part {
         statements
             .iter()
             .filter_map(|s| {
-                if s.action.negated || (only_denies && s.effect.value == Effect::Allow) {
+                if only_denies && s.effect.value == Effect::Allow {
                     return Some(s.clone());
                 }
+                // An entry that meets no asked action never matches one: dropping it changes
+                // nothing there, for `Action` and `NotAction` alike. A statement left with no
+                // `Action` entry cannot apply; one left with an empty `NotAction` applies to
+                // every asked action.
                 let mut s = s.clone();
                 s.action
                     .entries
                     .retain(|e| asked.iter().any(|a| a.intersects(&e.value)));
-                (!s.action.entries.is_empty()).then_some(s)
+                (s.action.negated || !s.action.entries.is_empty()).then_some(s)
             })
             .collect()
     };
     let mut narrowed = part.clone();
     narrowed.old.statements = cut(&part.old.statements, false);
     narrowed.new.statements = cut(&part.new.statements, true);
+    // Likewise for resources, when every asked statement lists its resources as patterns.
+    let mut asked_resources: Vec<Glob> = Vec::new();
+    for s in part
+        .new
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+    {
+        match &s.resource {
+            Some(b) if !b.negated && b.entries.iter().all(|e| e.value.glob.is_some()) => {
+                asked_resources.extend(b.entries.iter().filter_map(|e| e.value.glob.clone()));
+            }
+            _ => return narrowed,
+        }
+    }
+    let cut_resources = |statements: &mut Vec<Statement>, only_denies: bool| {
+        statements.retain_mut(|s| {
+            if only_denies && s.effect.value == Effect::Allow {
+                return true;
+            }
+            let Some(block) = s.resource.as_mut() else {
+                return true;
+            };
+            block.entries.retain(|e| {
+                e.value
+                    .glob
+                    .as_ref()
+                    .is_none_or(|g| asked_resources.iter().any(|a| a.intersects(g)))
+            });
+            block.negated || !block.entries.is_empty()
+        });
+    };
+    cut_resources(&mut narrowed.old.statements, false);
+    cut_resources(&mut narrowed.new.statements, true);
     narrowed
+}
+
+/// Which resource entries of `statement` still need asking for action `entry`: `None` when
+/// every one is covered, `Some(None)` when the resource block cannot be split (no block,
+/// `NotResource`), else the positions of the entries that no Allow statement of OLD with the
+/// same principals and conditions covers together with the action entry. A request through a
+/// covered (action, resource) pair is allowed by that OLD statement.
+fn uncovered_resources(
+    old: &Policy,
+    statement: &Statement,
+    entry: &Glob,
+) -> Option<Option<Vec<usize>>> {
+    let Some(block) = statement.resource.as_ref().filter(|b| !b.negated) else {
+        return Some(None);
+    };
+    let left: Vec<usize> = (0..block.entries.len())
+        .filter(|&i| {
+            let wanted = &block.entries[i].value;
+            !old.statements.iter().any(|o| {
+                o.effect.value == Effect::Allow
+                    && o.principal == statement.principal
+                    && o.conditions == statement.conditions
+                    && !o.action.negated
+                    && o.action
+                        .entries
+                        .iter()
+                        .any(|b| entry_covers(&b.value, entry))
+                    && o.resource.as_ref().is_some_and(|ob| {
+                        !ob.negated && ob.entries.iter().any(|e| resource_covers(&e.value, wanted))
+                    })
+            })
+        })
+        .collect();
+    (!left.is_empty()).then_some(Some(left))
+}
+
+/// Whether every resource `entry` matches is matched by `by`.
+fn resource_covers(by: &Matcher, entry: &Matcher) -> bool {
+    if by == entry {
+        return true;
+    }
+    match (&by.glob, entry.glob.as_ref().and_then(Glob::literal_text)) {
+        (Some(g), Some(literal)) => g.matches(&literal),
+        _ => false,
+    }
 }
 
 fn positions<'a>(
@@ -377,6 +500,29 @@ mod tests {
         // The NotAction statement is compared with all of OLD.
         assert_eq!(parts[1].scope, Scope::Any);
         assert_eq!(parts[1].old.statements.len(), 2);
+    }
+
+    #[test]
+    fn an_added_resource_is_asked_alone_against_the_old_resources_it_meets() {
+        let old = policy(
+            r#"{"Effect":"Allow","Action":"apigateway:GET","Resource":["arn:aws:apigateway:*::/apis","arn:aws:apigateway:*::/apis/*","arn:aws:apigateway:*::/domainnames"]}"#,
+        );
+        let new = policy(
+            r#"{"Effect":"Allow","Action":"apigateway:GET","Resource":["arn:aws:apigateway:*::/apis","arn:aws:apigateway:*::/apis/*","arn:aws:apigateway:*::/domainnames","arn:aws:apigateway:*::/domainnames/*"]}"#,
+        );
+        let parts = parts(&old, &new);
+        assert_eq!(parts.len(), 1);
+        let asked = parts[0].new.statements[0]
+            .resource
+            .as_ref()
+            .expect("resources");
+        assert_eq!(
+            asked.entries.len(),
+            1,
+            "only the added resource is asked about"
+        );
+        // None of OLD's resources meets `…/domainnames/*`, so OLD's statement drops out.
+        assert!(parts[0].old.statements.is_empty(), "{:?}", parts[0].old);
     }
 
     #[test]
