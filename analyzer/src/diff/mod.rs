@@ -2,6 +2,8 @@
 //!
 //! - [`split`] cuts "does NEW grant anything OLD does not?" into small per-service questions,
 //!   skipping what is syntactically unchanged;
+//! - [`guess`] proposes cheap example requests that the evaluator confirms before the solver
+//!   is asked;
 //! - [`compare`] asks both directions and certifies every example on the full policies;
 //! - [`inputs`] reads the pairs (files, directories, git revisions) and [`command`] runs it
 //!   all for the CLI;
@@ -10,6 +12,7 @@
 
 pub mod command;
 pub mod compare;
+pub mod guess;
 pub mod inputs;
 pub mod split;
 pub mod summary;

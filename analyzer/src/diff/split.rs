@@ -102,6 +102,16 @@ pub struct Part {
 }
 
 impl Part {
+    /// A rough cost: the patterns the solver will see.
+    fn size(&self) -> usize {
+        self.old
+            .statements
+            .iter()
+            .chain(&self.new.statements)
+            .map(|s| s.action.entries.len() + s.resource.as_ref().map_or(0, |r| r.entries.len()))
+            .sum()
+    }
+
     /// The service the part is confined to, for messages.
     pub fn service(&self) -> Option<String> {
         match &self.scope {
@@ -220,7 +230,7 @@ pub fn parts(old: &Policy, new: &Policy) -> Vec<Part> {
         }
     }
 
-    by_scope
+    let mut parts: Vec<Part> = by_scope
         .into_iter()
         .map(|(scope, allows)| {
             let keep = |s: &Statement, positions: &[usize]| match &scope {
@@ -255,7 +265,10 @@ pub fn parts(old: &Policy, new: &Policy) -> Vec<Part> {
             }
         })
         .flat_map(narrow)
-        .collect()
+        .collect();
+    // Cheap parts first: a search that only needs one example stops at the first it finds.
+    parts.sort_by_key(Part::size);
+    parts
 }
 
 /// Above this many wildcard patterns left in a part, it is asked entry by entry: the classes
@@ -277,6 +290,30 @@ fn narrow(part: Part) -> Vec<Part> {
         .flat_map(|s| s.action.entries.iter().map(|e| e.value.clone()))
         .collect();
     let narrowed = restrict(&part, &asked);
+    // Nothing in OLD to compare with: each Allow statement is a question of its own, and the
+    // cheapest answers first.
+    let allows = narrowed
+        .new
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .count();
+    if narrowed.old.statements.is_empty() && allows > 1 {
+        return (0..allows)
+            .map(|k| {
+                let mut one = narrowed.clone();
+                let mut seen = 0;
+                one.new.statements.retain(|s| {
+                    if s.effect.value == Effect::Deny {
+                        return true;
+                    }
+                    seen += 1;
+                    seen - 1 == k
+                });
+                one
+            })
+            .collect();
+    }
     let wildcards = narrowed
         .old
         .statements
