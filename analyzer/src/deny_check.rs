@@ -16,13 +16,17 @@
 
 use std::path::PathBuf;
 
+use airtight_encodings::diagnostic::Diagnostic;
+use airtight_encodings::eval::PolicySet;
 use airtight_encodings::policy::split_arn;
 use airtight_encodings::request::PrincipalKind;
+use airtight_encodings::span::Span;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::cli::{Format, Io, PolicySetArgs};
 use crate::exit::Exit;
+use crate::intent::parse_sentence;
 use crate::load::{load_policy_set, Loader};
 use crate::query::{self, Answer, Constraints, Counterexample, Verdict};
 use crate::report;
@@ -39,10 +43,15 @@ pub enum LambdaAuth {
 
 #[derive(Debug, Args)]
 pub struct DenyCheckArgs {
+    /// The intent in one sentence, e.g. "nobody but role/ops may invoke my-function alias
+    /// prod" (see docs/queries.md for the grammar). A function named without its ARN is found
+    /// in the policies, or given with --function.
+    #[arg(value_name = "SENTENCE", conflicts_with = "intent")]
+    pub sentence: Option<String>,
     #[command(flatten)]
     pub policies: PolicySetArgs,
     /// The function: its unqualified ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
-    #[arg(long, value_name = "ARN", required_unless_present = "intent")]
+    #[arg(long, value_name = "ARN", required_unless_present_any = ["intent", "sentence"])]
     pub function: Option<String>,
     /// The alias or version the intent protects (omit to protect every version and alias).
     #[arg(long, value_name = "ALIAS|VERSION")]
@@ -75,6 +84,25 @@ pub fn authorized_resources(
         (Some(q), LambdaAuth::Legacy) => vec![format!("{function}:{q}"), function.to_string()],
         (Some(q), _) => vec![format!("{function}:{q}")],
     }
+}
+
+/// The resource patterns a `can`/`never` question covers under `auth`: under legacy
+/// authorization (and `both`) a call to a qualified function ARN `F:Q` can also be made as `F`
+/// plus `Qualifier=Q`, which is authorized against the unqualified `F`, so `F` is added.
+pub fn resources_under(resources: &[String], auth: LambdaAuth) -> Vec<String> {
+    let mut out = resources.to_vec();
+    if auth != LambdaAuth::Current {
+        for r in resources {
+            let parts: Vec<&str> = r.split(':').collect();
+            if parts.len() == 8 && parts[2] == "lambda" && parts[5] == "function" {
+                let unqualified = parts[..7].join(":");
+                if !out.contains(&unqualified) {
+                    out.push(unqualified);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Names the way a counterexample gets around the intent.
@@ -118,6 +146,99 @@ struct Intent {
     except: Vec<String>,
 }
 
+/// The unqualified ARNs of the Lambda functions the policies name literally (in Resource
+/// entries), in order of appearance.
+fn functions_named(set: &PolicySet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, p) in set.policies() {
+        for s in &p.statements {
+            for r in s.resource.iter().flat_map(|b| b.entries.iter()) {
+                let text = r.value.template.to_string();
+                let parts: Vec<&str> = text.split(':').collect();
+                if parts.len() >= 7
+                    && parts[2] == "lambda"
+                    && parts[5] == "function"
+                    && !parts[..7].iter().any(|p| p.contains(['*', '?', '$']))
+                {
+                    let arn = parts[..7].join(":");
+                    if !out.contains(&arn) {
+                        out.push(arn);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The intent a sentence states, with its function resolved (from the sentence, `--function`
+/// or the policies) and its principals resolved in the function's account. Problems are
+/// diagnostics pointing into the sentence.
+fn sentence_intent(
+    sentence: &str,
+    args: &DenyCheckArgs,
+    set: &PolicySet,
+    loader: &mut Loader,
+) -> Option<Intent> {
+    let file = loader.add("intent", sentence.to_string());
+    let fail = |loader: &mut Loader, message: String, at: std::ops::Range<usize>, note: &str| {
+        loader.extend_diagnostics([Diagnostic::error(
+            "bad-intent",
+            message,
+            Span::new(file, at.start, at.end),
+        )
+        .with_note(note.to_string())]);
+        None
+    };
+    let parsed = match parse_sentence(sentence) {
+        Ok(p) => p,
+        Err(e) => return fail(loader, e.message, e.at, e.hint),
+    };
+    let known = functions_named(set);
+    let function = match (&parsed.function, &args.function) {
+        (Some((f, _)), _) if f.starts_with("arn:") => f.clone(),
+        (Some((name, at)), given) => {
+            let by_name = |arn: &&String| arn.rsplit(':').next() == Some(name.as_str());
+            match given.iter().chain(&known).find(by_name) {
+                Some(arn) => arn.clone(),
+                None => {
+                    return fail(
+                        loader,
+                        format!("no function named `{name}` appears in the policies"),
+                        at.clone(),
+                        "write its ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME), or give it with --function",
+                    )
+                }
+            }
+        }
+        (None, Some(f)) => f.clone(),
+        (None, None) => match known.as_slice() {
+            [only] => only.clone(),
+            _ => return fail(
+                loader,
+                "which function? the sentence names none and the policies name several (or none)"
+                    .into(),
+                0..sentence.len(),
+                "name it in the sentence (`... invoke my-function alias prod`) or give --function",
+            ),
+        },
+    };
+    let account = split_arn(&function)
+        .map_or("123456789012", |p| p[4])
+        .to_string();
+    Some(Intent {
+        function,
+        qualifier: parsed.qualifier.or_else(|| args.qualifier.clone()),
+        actions: parsed.actions,
+        except: parsed
+            .except
+            .iter()
+            .map(|p| p.pattern(&account))
+            .chain(args.except_principal.iter().cloned())
+            .collect(),
+    })
+}
+
 fn read_intent(args: &DenyCheckArgs, io: &mut Io<'_>) -> Option<Intent> {
     let mut intent = Intent {
         function: args.function.clone().unwrap_or_default(),
@@ -154,6 +275,10 @@ fn read_intent(args: &DenyCheckArgs, io: &mut Io<'_>) -> Option<Intent> {
         intent.actions = strings("actions");
         intent.except = strings("except_principals");
     }
+    check_intent(intent, io)
+}
+
+fn check_intent(mut intent: Intent, io: &mut Io<'_>) -> Option<Intent> {
     let ok = split_arn(&intent.function).is_some_and(|p| {
         p[0] == "arn"
             && p[2] == "lambda"
@@ -171,15 +296,20 @@ fn read_intent(args: &DenyCheckArgs, io: &mut Io<'_>) -> Option<Intent> {
 }
 
 pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
-    let Some(intent) = read_intent(args, io) else {
-        return Exit::BadInput;
-    };
     let mut loader = Loader::new();
     let set = load_policy_set(&args.policies, &mut loader);
+    let intent = match (&args.sentence, &set) {
+        (Some(sentence), Ok(set)) => sentence_intent(sentence, args, set, &mut loader),
+        (Some(_), Err(_)) => None,
+        (None, _) => read_intent(args, io),
+    };
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
     let Ok(set) = set else { return Exit::BadInput };
+    let Some(intent) = intent.and_then(|i| check_intent(i, io)) else {
+        return Exit::BadInput;
+    };
     let modes: Vec<LambdaAuth> = match args.lambda_auth {
         LambdaAuth::Both => vec![LambdaAuth::Current, LambdaAuth::Legacy],
         m => vec![m],

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod deny_check;
 pub mod diff;
 pub mod exit;
+pub mod intent;
 pub mod load;
 pub mod prove;
 pub mod query;

@@ -10,6 +10,7 @@ use airtight_encodings::eval::PolicySet;
 use clap::Args;
 
 use crate::cli::{Format, Io, Level, PolicySetArgs};
+use crate::deny_check::{resources_under, LambdaAuth};
 use crate::exit::Exit;
 use crate::load::{load_policy_set, Loader};
 use crate::query::{self, Answer, Constraints, QueryOptions, Verdict};
@@ -186,6 +187,10 @@ pub struct CanArgs {
     /// A context key that must be absent (repeatable).
     #[arg(long, value_name = "KEY")]
     pub absent: Vec<String>,
+    /// Lambda qualifier authorization: under `legacy` (or `both`) a qualified function ARN
+    /// `F:Q` in --resource also covers the unqualified `F` (a call with `Qualifier=Q`).
+    #[arg(long, value_enum, default_value_t = LambdaAuth::Current)]
+    pub lambda_auth: LambdaAuth,
     #[command(flatten)]
     pub query: QueryArgs,
 }
@@ -200,6 +205,10 @@ pub struct NeverArgs {
     /// Resource pattern (repeatable; default: every resource).
     #[arg(long, value_name = "PATTERN")]
     pub resource: Vec<String>,
+    /// Lambda qualifier authorization: under `legacy` (or `both`) a qualified function ARN
+    /// `F:Q` in --resource also covers the unqualified `F` (a call with `Qualifier=Q`).
+    #[arg(long, value_enum, default_value_t = LambdaAuth::Current)]
+    pub lambda_auth: LambdaAuth,
     #[command(flatten)]
     pub query: QueryArgs,
 }
@@ -291,7 +300,7 @@ fn run_two(args: &EquivArgs, kind: QueryKind, io: &mut Io<'_>) -> Exit {
 pub fn run_can(args: &CanArgs, io: &mut Io<'_>) -> Exit {
     let constraints = Constraints {
         actions: args.action.clone(),
-        resources: args.resource.clone(),
+        resources: resources_under(&args.resource, args.lambda_auth),
         principals: args.principal.clone(),
         not_principals: args.not_principal.clone(),
         context: args.context.clone(),
@@ -312,7 +321,14 @@ pub fn run_never(args: &NeverArgs, io: &mut Io<'_>) -> Exit {
         QueryKind::Never,
         &args.query,
         io,
-        |set, options| query::never(set, &args.action, &args.resource, options),
+        |set, options| {
+            query::never(
+                set,
+                &args.action,
+                &resources_under(&args.resource, args.lambda_auth),
+                options,
+            )
+        },
     )
 }
 
