@@ -13,6 +13,7 @@ pub mod parse;
 pub mod partition;
 pub mod policy;
 pub mod request;
+pub mod service_data;
 pub mod smt;
 pub mod span;
 pub mod template;
