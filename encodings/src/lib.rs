@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod glob;
 pub mod json;
+pub mod lambda;
 pub mod parse;
 pub mod partition;
 pub mod policy;

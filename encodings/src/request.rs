@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, Json, JsonKind};
 use crate::policy::split_arn;
-use crate::span::FileId;
+use crate::span::{FileId, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Request {
@@ -341,6 +341,10 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
             }
         }
     }
+    if let (Some(a), Some(r)) = (&action, &resource) {
+        let span_of = |name: &str| fields.get(name).map_or(value.span, |v| v.span);
+        diags.extend(check_lambda(a, r, span_of("action"), span_of("resource")));
+    }
     let mut request = Request::new(
         principal.as_deref(),
         action.as_deref().unwrap_or(""),
@@ -382,4 +386,55 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
         return Err(diags);
     }
     Ok(request)
+}
+
+/// For a Lambda action: the action exists (an API name that differs from its action is
+/// pointed to the action), and the resource is a well-formed Lambda ARN of a type the action
+/// takes (or `*` for actions that take no resource).
+fn check_lambda(
+    action: &str,
+    resource: &str,
+    action_span: Span,
+    resource_span: Span,
+) -> Vec<Diagnostic> {
+    let Some((service, name)) = action.split_once(':') else {
+        return Vec::new();
+    };
+    if !service.eq_ignore_ascii_case("lambda") || name.contains(['*', '?']) {
+        return Vec::new();
+    }
+    let Some(known) = crate::lambda::lambda_action(action) else {
+        let mut d = Diagnostic::error(
+            "unknown-lambda-action",
+            format!("`{action}` is not a Lambda action"),
+            action_span,
+        );
+        d = match crate::service_data::lambda_api_action(name) {
+            Some(real) => d.with_note(format!(
+                "the API operation `{name}` is authorized as `{real}`: write that action"
+            )),
+            None => d.with_note(
+                "the actions are listed in the Service Authorization Reference for AWS Lambda",
+            ),
+        };
+        return vec![d];
+    };
+    if resource == "*" {
+        return Vec::new();
+    }
+    let classified = match crate::lambda::classify(resource) {
+        Ok(c) => c,
+        Err(e) => {
+            return vec![Diagnostic::error("invalid-lambda-arn", e.to_string(), resource_span)
+                .with_note(format!("`{action}` needs a Lambda resource ARN such as arn:aws:lambda:us-east-1:123456789012:function:my-function"))]
+        }
+    };
+    match crate::lambda::check_action_resource(known, &classified) {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![Diagnostic::error(
+            "lambda-resource-mismatch",
+            e.to_string(),
+            resource_span,
+        )],
+    }
 }

@@ -4,8 +4,8 @@
 //! A case is either
 //! `{"name", "args": [...], "request": "req.json", "expect": {"decision", "deciding": [labels]}}`
 //! (exit 0, that decision, exactly that set of deciding statement labels) or
-//! `{"name", "args": [...], "request": "req.json", "expect_error": true}` (exit 2 with an error
-//! diagnostic on stderr). Paths are relative to the scenario folder, where the binary runs.
+//! `{"name", "args": [...], "request": "req.json", "expect_error": true, "error_code"?: "code"}`
+//! (exit 2 with an error diagnostic on stderr, of that code when given). Paths are relative to the scenario folder, where the binary runs.
 //! `args` are `simulate` arguments; a leading `"simulate"` is accepted too.
 //!
 //! All cases run; failures are collected and reported together, each by scenario and name.
@@ -123,6 +123,11 @@ fn check(dir: &Path, case: &Value) -> Result<(), String> {
                 "expected an error diagnostic on stderr\n{}",
                 shown()
             ));
+        }
+        if let Some(code) = case["error_code"].as_str() {
+            if !String::from_utf8_lossy(&output.stderr).contains(&format!("error[{code}]")) {
+                return Err(format!("expected error[{code}]\n{}", shown()));
+            }
         }
         return Ok(());
     }
