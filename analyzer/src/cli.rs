@@ -45,6 +45,9 @@ pub enum Command {
     /// What a policy change does to access: equivalent, new access, removed access, with
     /// certified example requests (files, directories, or `--git BASE..HEAD`).
     Diff(crate::diff::command::DiffArgs),
+    /// Report risky patterns in policies (Lambda findings, each with a stable rule id) along
+    /// with every parser diagnostic.
+    Lint(crate::lint::LintArgs),
 }
 
 /// The policies that take part in one authorization decision.
@@ -147,6 +150,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Never(args) => crate::prove::run_never(&args, io),
         Command::DenyCheck(args) => crate::deny_check::run(&args, io),
         Command::Diff(args) => crate::diff::command::run(&args, io),
+        Command::Lint(args) => crate::lint::run(&args, io),
     }
 }
 
