@@ -322,6 +322,46 @@ pub fn check_action_resource(
     Ok(())
 }
 
+/// Whether `action` on `resource` is a request Lambda can receive: a Lambda action of the
+/// service data on `*` or on a well-formed ARN of a resource type it takes. Requests for other
+/// services pass unchecked.
+pub fn request_shape_ok(action: &str, resource: &str) -> bool {
+    let Some(known) = lambda_action(action) else {
+        return !action.to_ascii_lowercase().starts_with("lambda:");
+    };
+    if resource == "*" {
+        return known.wildcard_only() || known.resource_types.iter().any(|r| !r.required);
+    }
+    classify(resource).is_ok_and(|r| check_action_resource(known, &r).is_ok())
+}
+
+/// A readable resource for a Lambda action: an instance of its first resource type's ARN
+/// format (`arn:aws:lambda:us-east-1:123456789012:function:example`), or `*` when it takes none.
+pub fn example_resource(action: &str) -> Option<String> {
+    let known = lambda_action(action)?;
+    let Some(first) = known.resource_types.first() else {
+        return Some("*".into());
+    };
+    let mut out = String::new();
+    let mut rest = first.resource_type.arn_format.as_str();
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        out.push_str(match &rest[i..end] {
+            "${Partition}" => "aws",
+            "${Region}" => "us-east-1",
+            "${Account}" => "123456789012",
+            "${Version}" | "${LayerVersion}" => "1",
+            "${UUID}" => "14e0db71-5d35-4eb5-b481-8945cf9d10c2",
+            "${CodeSigningConfigId}" => "csc-0123456789abcdefg",
+            _ => "example",
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// The Lambda action of the service data that `action` (`lambda:Name`, any case) names.
 pub fn lambda_action(action: &str) -> Option<&'static Action> {
     let (service, _) = action.split_once(':')?;
@@ -462,5 +502,21 @@ mod tests {
             check_action_resource(act("lambda:InvokeFunctionUrl"), &alias),
             Ok(())
         );
+    }
+
+    #[test]
+    fn request_shapes_and_examples() {
+        assert!(request_shape_ok("lambda:ListFunctions", "*"));
+        assert!(!request_shape_ok("lambda:InvokeFunction", "*"));
+        assert!(!request_shape_ok(
+            "lambda:Invoke",
+            &format!("{P}function:f")
+        ));
+        assert!(request_shape_ok("s3:GetObject", "*"));
+        let r = example_resource("lambda:InvokeFunction").expect("a Lambda action");
+        assert_eq!(r, format!("{P}function:example"));
+        assert!(request_shape_ok("lambda:InvokeFunction", &r));
+        let r = example_resource("lambda:GetLayerVersion").expect("a Lambda action");
+        assert!(request_shape_ok("lambda:GetLayerVersion", &r), "{r}");
     }
 }

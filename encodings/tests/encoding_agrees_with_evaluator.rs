@@ -244,10 +244,16 @@ fn request_strategy() -> impl Strategy<Value = Req> {
 fn request(r: &Req) -> Request {
     let (p, a, res, acct, ctx) = r;
     let resource_account = acct.map(|i| ["111122223333", "444455556666"][i]);
+    // A Lambda action acts on a function (the model knows what Lambda requests look like).
+    let resource = if REQ_ACTIONS[*a].starts_with("lambda:") {
+        REQ_RESOURCES[*res % 4]
+    } else {
+        REQ_RESOURCES[*res]
+    };
     let mut req = Request::new(
         Some(REQ_PRINCIPALS[*p]),
         REQ_ACTIONS[*a],
-        REQ_RESOURCES[*res],
+        resource,
         resource_account,
     );
     for (k, v, second) in ctx {

@@ -7,6 +7,7 @@
 //! dozens of wildcard resources. A guess is only a candidate: the caller certifies it on the
 //! full policies like any solver model, and asks the solver when no guess is confirmed.
 
+use airtight_encodings::lambda::{example_resource, request_shape_ok};
 use airtight_encodings::policy::{Effect, Policy, Statement};
 use airtight_encodings::request::Request;
 
@@ -31,7 +32,15 @@ pub fn guesses(new: &Policy) -> Vec<Request> {
                 if r.value.glob.is_none() {
                     continue;
                 }
-                let resource = instance(&r.value.template.to_string(), service);
+                let pattern = r.value.template.to_string();
+                let mut resource = instance(&pattern, service);
+                // A Lambda request names a resource its action takes.
+                if !request_shape_ok(&action, &resource) {
+                    match example_resource(&action) {
+                        Some(e) if pattern == "*" && request_shape_ok(&action, &e) => resource = e,
+                        _ => continue,
+                    }
+                }
                 out.push(Request::new(
                     Some(&format!(
                         "arn:aws:iam::{}:role/app",

@@ -48,9 +48,14 @@ pub fn decode(
         )
     };
     let resource_account = s(sym.resource_account);
+    // Actions are case-insensitive; spell a known one as AWS does.
+    let action = s(sym.action);
+    let action = crate::service_data::ServiceData::get()
+        .action(&action)
+        .map_or(action, |a| a.id.clone());
     let mut request = Request::new(
         Some(&principal),
-        &s(sym.action),
+        &action,
         &resource,
         Some(&resource_account),
     );

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`term`], [`factory`] | the term IR and its simplifying constructors |
 //! | [`symbolic`] | the symbolic request: variables for every part of a request |
+//! | [`lambda_model`] | what a Lambda request can look like (service data) |
 //! | [`segments`] | globs over structured strings (principal and resource ARNs) |
 //! | [`compile`] | policy sets → decision terms, mirroring the evaluator |
 //! | [`finite`] | string atoms → class indices ("partition strings") |
@@ -16,6 +17,7 @@ pub mod compile;
 pub mod decode;
 pub mod factory;
 pub mod finite;
+pub mod lambda_model;
 pub mod search;
 pub mod segments;
 pub mod solver;

@@ -124,11 +124,17 @@ pub fn search(
 fn preferences(sym: &mut Symbolic) -> Vec<Term> {
     let aws = factory::matches(&mut sym.vars, sym.partition, Glob::literal("aws", false));
     let region = factory::matches(&mut sym.vars, sym.region, Glob::wildcard("?*", false));
+    let invoke = factory::matches(
+        &mut sym.vars,
+        sym.action,
+        Glob::literal("lambda:InvokeFunction", true),
+    );
     vec![
         factory::int_eq(&sym.vars, sym.principal_kind, super::symbolic::PK_ROLE),
         factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
         aws,
         region,
+        invoke,
     ]
 }
 

@@ -211,6 +211,7 @@ impl Symbolic {
             sym.add_key(&name, &u);
         }
         sym.add_well_formedness();
+        super::lambda_model::add_lambda_model(&mut sym, sets);
         // Identity policies, boundaries and session policies attach to users and roles, never to
         // the account root user: a set that has them is evaluated for such a caller.
         if sets
