@@ -105,6 +105,26 @@ pub fn resources_under(resources: &[String], auth: LambdaAuth) -> Vec<String> {
     out
 }
 
+/// One answer for several `can` questions: "some request exists" if any found one, unknown if
+/// any had no answer, else "none exists".
+fn merge(list: Vec<Answer>) -> Answer {
+    let mut merged = Answer {
+        verdict: Verdict::Violated,
+        counterexamples: Vec::new(),
+        elapsed: std::time::Duration::ZERO,
+    };
+    for a in list {
+        merged.elapsed += a.elapsed;
+        merged.counterexamples.extend(a.counterexamples);
+        merged.verdict = match (&merged.verdict, a.verdict) {
+            (Verdict::Holds, _) | (_, Verdict::Holds) => Verdict::Holds,
+            (Verdict::Unknown { .. }, _) => merged.verdict.clone(),
+            (_, other) => other,
+        };
+    }
+    merged
+}
+
 /// Names the way a counterexample gets around the intent.
 pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> String {
     let r = &c.request;
@@ -126,6 +146,9 @@ pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> St
                 }
             }
         }
+    }
+    if r.action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl") {
+        why.push("both authorizations of a function-URL call (lambda:InvokeFunctionUrl, and lambda:InvokeFunction with lambda:InvokedViaFunctionUrl=true, required since October 2025) are allowed".into());
     }
     if r.action.to_ascii_lowercase() != r.action && why.is_empty() {
         why.push(format!(
@@ -316,15 +339,51 @@ pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
     };
     let options = args.query.options();
     let mut results: Vec<(LambdaAuth, Answer)> = Vec::new();
+    let is_url = |a: &String| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl");
+    let others: Vec<String> = intent
+        .actions
+        .iter()
+        .filter(|a| !is_url(a))
+        .cloned()
+        .collect();
+    // Invoking covers the Invoke API and the function's URL: a URL call is an invocation too.
+    // An API call never carries `lambda:InvokedViaFunctionUrl`; only a URL call's
+    // `InvokeFunction` authorization does, and it is asked together with the URL permission.
+    let invokes = others
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"));
+    let url = invokes || intent.actions.iter().any(is_url);
     for mode in modes {
         let constraints = Constraints {
-            actions: intent.actions.clone(),
+            actions: others.clone(),
             resources: authorized_resources(&intent.function, intent.qualifier.as_deref(), mode),
             not_principals: intent.except.clone(),
+            absent: if invokes {
+                vec!["lambda:InvokedViaFunctionUrl".into()]
+            } else {
+                Vec::new()
+            },
             ..Constraints::default()
         };
-        match query::can(&set, &constraints, &options) {
-            Ok(a) => results.push((mode, a)),
+        let mut answers = Vec::new();
+        if !others.is_empty() {
+            answers.push(query::can(&set, &constraints, &options));
+        }
+        if url {
+            // A function-URL call is one HTTPS request whatever the API forms: it names the
+            // function or the alias the URL belongs to, under either qualifier authorization.
+            let url_constraints = Constraints {
+                resources: authorized_resources(
+                    &intent.function,
+                    intent.qualifier.as_deref(),
+                    LambdaAuth::Current,
+                ),
+                ..constraints.clone()
+            };
+            answers.push(query::can_invoke_url(&set, &url_constraints, &options));
+        }
+        match answers.into_iter().collect::<Result<Vec<Answer>, _>>() {
+            Ok(list) => results.push((mode, merge(list))),
             Err(e) => {
                 let _ = writeln!(io.err, "{e}");
                 return Exit::Unknown;

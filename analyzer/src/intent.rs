@@ -5,6 +5,7 @@
 //! no principal except ops and arn:aws:iam::111122223333:role/ci can invoke alias prod of my-function
 //! nobody invokes arn:aws:lambda:us-east-1:123456789012:function:my-function:prod
 //! no one but ops may lambda:UpdateFunctionCode or lambda:InvokeFunction my-function
+//! nobody may invoke my-function alias live via its url
 //! ```
 //!
 //! Grammar (case-insensitive; commas, `and`, `or` separate list items):
@@ -15,7 +16,7 @@
 //! exceptions := ("but" | "except" | "other than") principal {sep principal}
 //! modal      := "may" | "can" | "should" | "is allowed to" | "will"
 //! verbs      := verb {sep verb}      verb := "invoke(s)" | "call(s)" | SERVICE:ACTION
-//! target     := [function] [qualifier] | qualifier "of" function
+//! target     := [function] [qualifier] ["via" "its" "url"] | qualifier "of" function
 //! function   := ["function"] (NAME | FUNCTION-ARN | QUALIFIED-ARN)
 //! qualifier  := ("alias" | "version") NAME
 //! principal  := ARN | "role/NAME" | "user/NAME" | NAME (a role) | SERVICE.amazonaws.com
@@ -247,7 +248,15 @@ pub fn parse_sentence(sentence: &str) -> Result<SentenceIntent, SentenceError> {
     while let Some(w) = words.get(i) {
         i += 1;
         match w.lower.as_str() {
-            "function" | "of" | "the" | "on" | "to" => {}
+            "function" | "of" | "the" | "on" | "to" | "via" | "through" | "its" => {}
+            // "invoke my-function url": the function-URL call.
+            "url" | "function-url" => {
+                for a in &mut actions {
+                    if a == "lambda:InvokeFunction" {
+                        *a = "lambda:InvokeFunctionUrl".into();
+                    }
+                }
+            }
             "alias" | "version" => {
                 let Some(q) = words.get(i) else {
                     return Err(SentenceError {
@@ -340,6 +349,14 @@ mod tests {
             PrincipalRef::Local("role/ops".into()).pattern("123456789012"),
             "arn:aws:iam::123456789012:role/ops"
         );
+    }
+
+    #[test]
+    fn function_urls() {
+        let i =
+            parse_sentence("nobody may invoke my-function alias live via its url").expect("parses");
+        assert_eq!(i.actions, ["lambda:InvokeFunctionUrl"]);
+        assert_eq!(i.qualifier.as_deref(), Some("live"));
     }
 
     #[test]

@@ -195,6 +195,88 @@ pub fn never(
     )
 }
 
+/// Keys Lambda sets on the `InvokeFunctionUrl` authorization of a function-URL call and not on
+/// its `InvokeFunction` one.
+const URL_ONLY_KEYS: [&str; 2] = ["lambda:functionurlauthtype", "lambda:functionarn"];
+/// Set (to `true`) on the `InvokeFunction` authorization of a function-URL call.
+const VIA_URL_KEY: &str = "lambda:invokedviafunctionurl";
+
+/// The `lambda:InvokeFunction` request Lambda also authorizes for a function-URL call (since
+/// October 2025): the same caller, function and context, without the URL-only keys, with
+/// `lambda:InvokedViaFunctionUrl = true`.
+pub fn url_invoke_request(url_call: &Request) -> Request {
+    let mut r = url_call.clone();
+    r.action = "lambda:InvokeFunction".into();
+    for k in URL_ONLY_KEYS {
+        r.context.remove(k);
+    }
+    r.with(
+        "lambda:InvokedViaFunctionUrl",
+        ContextValue::Single("true".into()),
+    )
+}
+
+/// Some function-URL call matching `constraints` (their actions are ignored) gets through.
+/// Since October 2025 Lambda authorizes such a call twice — `lambda:InvokeFunctionUrl` and
+/// `lambda:InvokeFunction` (semantics §7.7) — and both must be allowed. "Holds" means such a
+/// call exists; each example is the `InvokeFunctionUrl` request, certified together with its
+/// `InvokeFunction` twin ([`url_invoke_request`]).
+pub fn can_invoke_url(
+    set: &PolicySet,
+    constraints: &Constraints,
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
+    let constraints = Constraints {
+        actions: vec!["lambda:InvokeFunctionUrl".into()],
+        ..constraints.clone()
+    };
+    let answer = run(
+        &[set],
+        options,
+        |sym| {
+            let allow = compile_set(sym, set)?.allow;
+            let mut fixed = factory::Fixed {
+                strs: vec![(sym.action, "lambda:InvokeFunction".into())],
+                bools: Vec::new(),
+            };
+            for k in URL_ONLY_KEYS {
+                if let Some(kv) = sym.keys.get(k) {
+                    fixed.bools.push((kv.present, false));
+                }
+            }
+            if let Some(kv) = sym.keys.get(VIA_URL_KEY) {
+                fixed.bools.push((kv.present, true));
+                for e in &kv.elems {
+                    if let airtight_encodings::smt::symbolic::Elem::Bool(b) = e {
+                        fixed.bools.push((*b, true));
+                    }
+                }
+            }
+            let invoke = factory::fix(&allow, &sym.vars, &fixed);
+            Ok(and([allow, invoke, constraint_terms(sym, &constraints)]))
+        },
+        |req| {
+            let url = evaluate(set, req);
+            let invoke = evaluate(set, &url_invoke_request(req));
+            (
+                url.decision == Decision::Allow
+                    && invoke.decision == Decision::Allow
+                    && satisfies(req, &constraints),
+                url,
+                Some(invoke),
+            )
+        },
+    )?;
+    Ok(Answer {
+        verdict: match answer.verdict {
+            Verdict::Violated => Verdict::Holds,
+            Verdict::Holds => Verdict::Violated,
+            other => other,
+        },
+        ..answer
+    })
+}
+
 fn with_fixed_context(req: &Request, fixed: &[(String, String)]) -> Request {
     let mut req = req.clone();
     for (k, v) in fixed {

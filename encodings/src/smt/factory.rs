@@ -128,6 +128,43 @@ pub fn int_eq(vars: &Vars, v: IntVar, value: i128) -> Term {
     int_cmp(vars, v, Cmp::Eq, value)
 }
 
+/// Values fixed for some variables, for [`fix`].
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    pub strs: Vec<(StrVar, String)>,
+    pub bools: Vec<(BoolVar, bool)>,
+}
+
+/// `t` with the fixed variables replaced by their values (a string variable's `Matches`
+/// atoms decided on its value), simplified. Used to ask about a second request that differs
+/// from the symbolic one only in those variables (a function-URL call's `InvokeFunction`).
+pub fn fix(t: &Term, vars: &Vars, fixed: &Fixed) -> Term {
+    match t {
+        Term::Var(b) => fixed
+            .bools
+            .iter()
+            .find(|(v, _)| v == b)
+            .map_or(t.clone(), |(_, value)| Term::Const(*value)),
+        Term::Matches(v, g) => match fixed.strs.iter().find(|(x, _)| x == v) {
+            Some((_, value)) => Term::Const(
+                vars.strs[v.0 as usize]
+                    .globs
+                    .get(g.0 as usize)
+                    .is_some_and(|glob| glob.matches(value)),
+            ),
+            None => t.clone(),
+        },
+        Term::Not(a) => not(fix(a, vars, fixed)),
+        Term::And(xs) => and(xs.iter().map(|x| fix(x, vars, fixed)).collect::<Vec<_>>()),
+        Term::Or(xs) => or(xs.iter().map(|x| fix(x, vars, fixed)).collect::<Vec<_>>()),
+        Term::StrEq(a, b) if fixed.strs.iter().any(|(v, _)| v == a || v == b) => {
+            // Fixed strings are never compared with other variables (actions are not).
+            t.clone()
+        }
+        _ => t.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +181,25 @@ mod tests {
         let i = vars.new_int("i", 0, 4);
         assert_eq!(int_eq(&vars, i, 7), FALSE);
         assert_eq!(int_cmp(&vars, i, Cmp::Le, 4), TRUE);
+    }
+
+    #[test]
+    fn fixing_variables() {
+        let mut vars = Vars::default();
+        let a = vars.new_str("action", crate::partition::Domain::default());
+        let b = vars.new_bool("b");
+        let c = vars.new_bool("c");
+        let invoke = matches(&mut vars, a, Glob::wildcard("lambda:Invoke*", true));
+        let url = matches(
+            &mut vars,
+            a,
+            Glob::literal("lambda:InvokeFunctionUrl", true),
+        );
+        let t = and([invoke, not(url), or([var(b), var(c)])]);
+        let fixed = Fixed {
+            strs: vec![(a, "lambda:InvokeFunction".into())],
+            bools: vec![(b, false)],
+        };
+        assert_eq!(fix(&t, &vars, &fixed), var(c));
     }
 }
