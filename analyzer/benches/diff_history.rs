@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use airtight_analyzer::diff::compare::{compare, DiffOptions, Verdict};
-use airtight_analyzer::diff::kind_of;
+use airtight_analyzer::load::detect_kind as kind_of;
 use rayon::prelude::*;
 
 mod common;
@@ -109,6 +109,24 @@ fn main() {
         slow.sort();
         for (d, name) in slow.iter().rev().take(5) {
             println!("  slow: {name} {:.0} ms", ms(*d));
+        }
+        // `--verdicts FILE` writes one `id verdict` line per pair, for comparing runs.
+        if let Some(path) = args
+            .iter()
+            .position(|a| a == "--verdicts")
+            .and_then(|i| args.get(i + 1))
+        {
+            let lines: Vec<String> = results
+                .iter()
+                .zip(&pairs)
+                .map(|((_, r), p)| match r {
+                    Ok((v, _, _)) => format!("{} {}", p.name, v.as_str()),
+                    Err(e) => format!("{} error {e}", p.name),
+                })
+                .collect();
+            if let Err(e) = std::fs::write(path, lines.join("\n") + "\n") {
+                println!("cannot write {path}: {e}");
+            }
         }
         for ((_, r), p) in results.iter().zip(&pairs) {
             match r {

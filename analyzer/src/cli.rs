@@ -111,6 +111,31 @@ pub struct SimulateArgs {
     pub format: Format,
 }
 
+/// The policy types `--kind` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Identity,
+    Resource,
+    Boundary,
+    Session,
+    Scp,
+    Rcp,
+}
+
+impl KindArg {
+    pub fn kind(self) -> airtight_encodings::policy::PolicyKind {
+        use airtight_encodings::policy::PolicyKind;
+        match self {
+            KindArg::Identity => PolicyKind::Identity,
+            KindArg::Resource => PolicyKind::Resource,
+            KindArg::Boundary => PolicyKind::Boundary,
+            KindArg::Session => PolicyKind::Session,
+            KindArg::Scp => PolicyKind::Scp,
+            KindArg::Rcp => PolicyKind::Rcp,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,

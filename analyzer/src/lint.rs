@@ -24,13 +24,13 @@ use std::path::{Path, PathBuf};
 
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::parse::{check_kind, parse_policy};
-use airtight_encodings::policy::{Policy, PolicyKind};
+use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::span::{FileId, Span};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use codespan_reporting::term::termcolor::WriteColor;
 use serde_json::{json, Value};
 
-use crate::cli::{Format, Io};
+use crate::cli::{Format, Io, KindArg};
 use crate::exit::Exit;
 use crate::findings;
 use crate::load::Loader;
@@ -46,35 +46,11 @@ pub struct LintArgs {
     /// The policy type of every FILE [default: resource-based when a statement names a
     /// `Principal` (as in `lambda get-policy` output), identity-based otherwise].
     #[arg(long, value_enum)]
-    pub kind: Option<LintKind>,
+    pub kind: Option<KindArg>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-}
-
-/// The policy types of `--kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintKind {
-    Identity,
-    Resource,
-    Boundary,
-    Session,
-    Scp,
-    Rcp,
-}
-
-impl LintKind {
-    pub fn policy_kind(self) -> PolicyKind {
-        match self {
-            LintKind::Identity => PolicyKind::Identity,
-            LintKind::Resource => PolicyKind::Resource,
-            LintKind::Boundary => PolicyKind::Boundary,
-            LintKind::Session => PolicyKind::Session,
-            LintKind::Scp => PolicyKind::Scp,
-            LintKind::Rcp => PolicyKind::Rcp,
-        }
-    }
 }
 
 /// What `lint` found in one file.
@@ -91,16 +67,6 @@ pub struct FileReport {
 impl FileReport {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
-    }
-}
-
-/// The policy type a file is linted as without `--kind`: resource-based when a statement names
-/// a principal, identity-based otherwise.
-pub fn detect_kind(policy: &Policy) -> PolicyKind {
-    if policy.statements.iter().any(|s| s.principal.is_some()) {
-        PolicyKind::Resource
-    } else {
-        PolicyKind::Identity
     }
 }
 
@@ -130,7 +96,7 @@ pub fn lint_source(loader: &Loader, file: FileId, kind: Option<PolicyKind>) -> F
             findings: found,
         };
     };
-    let kind = kind.unwrap_or_else(|| detect_kind(&policy));
+    let kind = kind.unwrap_or_else(|| crate::load::detect_kind(&policy));
     found.extend(check_kind(&policy, kind));
     found.extend(findings::check(&policy, kind));
     FileReport {
@@ -143,7 +109,7 @@ pub fn lint_source(loader: &Loader, file: FileId, kind: Option<PolicyKind>) -> F
 /// Runs `lint` over every file given, then reports them all.
 pub fn run(args: &LintArgs, io: &mut Io<'_>) -> Exit {
     let mut loader = Loader::new();
-    let kind = args.kind.map(LintKind::policy_kind);
+    let kind = args.kind.map(KindArg::kind);
     let reports: Vec<FileReport> = args
         .files
         .iter()

@@ -230,6 +230,16 @@ fn file_error(code: &'static str, message: String) -> Diagnostic {
     }
 }
 
+/// The policy type a file most likely is when none is given: resource-based when a statement
+/// names a principal (as in `aws lambda get-policy` output), identity-based otherwise.
+pub fn detect_kind(policy: &Policy) -> PolicyKind {
+    if policy.statements.iter().any(|s| s.principal.is_some()) {
+        PolicyKind::Resource
+    } else {
+        PolicyKind::Identity
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,11 +148,7 @@ pub fn can(
     )?;
     // For `can`, finding a request is the positive answer.
     Ok(Answer {
-        verdict: match answer.verdict {
-            Verdict::Violated => Verdict::Holds,
-            Verdict::Holds => Verdict::Violated,
-            other => other,
-        },
+        verdict: found_is_yes(answer.verdict),
         counterexamples: answer
             .counterexamples
             .into_iter()
@@ -268,13 +264,19 @@ pub fn can_invoke_url(
         },
     )?;
     Ok(Answer {
-        verdict: match answer.verdict {
-            Verdict::Violated => Verdict::Holds,
-            Verdict::Holds => Verdict::Violated,
-            other => other,
-        },
+        verdict: found_is_yes(answer.verdict),
         ..answer
     })
+}
+
+/// For the "is there such a request?" queries: a request found (the property "none exists"
+/// violated) is the answer `Holds`, and none found is `Violated`.
+fn found_is_yes(verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Violated => Verdict::Holds,
+        Verdict::Holds => Verdict::Violated,
+        other => other,
+    }
 }
 
 fn with_fixed_context(req: &Request, fixed: &[(String, String)]) -> Request {

@@ -8,7 +8,8 @@
 mod common;
 
 use airtight_analyzer::diff::compare::{compare, judged_set, DiffOptions};
-use airtight_analyzer::diff::{kind_of, ALLOW_ALL};
+use airtight_analyzer::diff::ALLOW_ALL;
+use airtight_analyzer::load::detect_kind as kind_of;
 use airtight_analyzer::query::{no_new_access, QueryOptions, Verdict};
 use common::{corpus, history, parse};
 use rayon::prelude::*;

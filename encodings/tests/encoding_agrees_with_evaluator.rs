@@ -371,8 +371,11 @@ fn encoding_agrees_with_evaluator() {
     // The property must have compared real cases, including allows, not skipped everything.
     assert!(compared >= 1000, "only {compared} decisions compared");
     assert!(allowed * 20 >= compared, "too few allowed cases ({allowed} of {compared}): the generator no longer exercises allow paths");
+    // Outside the model: callers a set cannot concern (the root user for identity policies),
+    // and Lambda requests for actions no statement of the set can apply to (the Lambda
+    // request model leaves them out: nothing allows them).
     assert!(
-        skipped * 3 <= compared,
+        skipped * 2 <= compared,
         "too many requests outside the model ({skipped})"
     );
 }

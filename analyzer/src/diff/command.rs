@@ -12,9 +12,10 @@ use rayon::prelude::*;
 
 use super::compare::{compare, Comparison, DiffOptions, Verdict};
 use super::inputs::{from_git, from_paths, FilePair, Version};
-use super::{kind_of, ALLOW_ALL};
-use crate::cli::Io;
+use super::ALLOW_ALL;
+use crate::cli::{Io, KindArg};
 use crate::exit::Exit;
+use crate::load::detect_kind;
 use crate::load::Loader;
 use crate::report;
 
@@ -70,29 +71,6 @@ pub enum FailOn {
     AnyChange,
     /// Never exit 1 (bad input is still 2, an unknown answer still 3).
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    Identity,
-    Resource,
-    Boundary,
-    Session,
-    Scp,
-    Rcp,
-}
-
-impl KindArg {
-    fn kind(self) -> PolicyKind {
-        match self {
-            KindArg::Identity => PolicyKind::Identity,
-            KindArg::Resource => PolicyKind::Resource,
-            KindArg::Boundary => PolicyKind::Boundary,
-            KindArg::Session => PolicyKind::Session,
-            KindArg::Scp => PolicyKind::Scp,
-            KindArg::Rcp => PolicyKind::Rcp,
-        }
-    }
 }
 
 /// What happened to one policy file.
@@ -208,7 +186,7 @@ fn parse_version(
     let Some(policy) = parsed.policy else {
         return (Some(file), None, None);
     };
-    let kind = kind.unwrap_or_else(|| kind_of(&policy));
+    let kind = kind.unwrap_or_else(|| detect_kind(&policy));
     let checks = check_kind(&policy, kind);
     let ok = !checks.iter().any(Diagnostic::is_error);
     diagnostics.extend(checks);

@@ -17,19 +17,7 @@ pub mod inputs;
 pub mod split;
 pub mod summary;
 
-use airtight_encodings::policy::{Policy, PolicyKind};
-
 /// The policy against which guardrails (boundaries, session policies, SCPs, RCPs) are judged:
 /// an identity policy that allows everything.
 pub const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
-
-/// The kind a policy file most likely is when none is given: a policy that names principals is
-/// a resource-based policy; any other an identity-based policy.
-pub fn kind_of(policy: &Policy) -> PolicyKind {
-    if policy.statements.iter().any(|s| s.principal.is_some()) {
-        PolicyKind::Resource
-    } else {
-        PolicyKind::Identity
-    }
-}

@@ -186,20 +186,27 @@ pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
             ));
         }
     }
+    cmd.push_str(&context_entries(r));
+    cmd
+}
+
+/// The `--context-entries` arguments of `aws iam simulate-custom-policy` for a request.
+pub(crate) fn context_entries(r: &Request) -> String {
+    let mut out = String::new();
     for e in r.context.values() {
         let (values, ty) = match &e.value {
             ContextValue::Single(v) => (v.clone(), "string"),
             ContextValue::Multi(vs) => (vs.join(","), "stringList"),
         };
-        cmd.push_str(&format!(
+        out.push_str(&format!(
             " --context-entries {}",
             shell_quote(&format!(
-                "ContextKeyName={},ContextKeyValues={},ContextKeyType={ty}",
-                e.written, values
+                "ContextKeyName={},ContextKeyValues={values},ContextKeyType={ty}",
+                e.written
             ))
         ));
     }
-    cmd
+    out
 }
 
 pub(crate) fn shell_quote(s: &str) -> String {

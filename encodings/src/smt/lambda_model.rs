@@ -5,8 +5,8 @@
 //! or `*` when the action takes no resource (or takes one optionally); and a `lambda:` condition
 //! key the action does not support is absent.
 //!
-//! Applied only when the policies name a Lambda action, so questions about other services are
-//! not burdened. The constraints describe a superset of the real requests (ARN formats are
+//! Applied only to the Lambda actions the policies can apply to, so questions about other
+//! services (or a few Lambda actions) are not burdened. The constraints describe a superset of the real requests (ARN formats are
 //! read with every `${Placeholder}` widened to `*`), so a proof about the modelled requests
 //! covers the real ones.
 
@@ -18,18 +18,29 @@ use super::symbolic::{Symbolic, RK_STAR};
 use super::term::Term;
 use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
-use crate::service_data::ServiceData;
+use crate::service_data::{Action, ServiceData};
 
-/// Whether any policy of the sets names a Lambda action (`lambda:…`, any case).
-fn mentions_lambda(sets: &[&PolicySet]) -> bool {
-    sets.iter().flat_map(|s| s.policies()).any(|(_, p)| {
-        p.statements.iter().any(|s| {
-            s.action
-                .entries
+/// The Lambda actions some statement of the sets can apply to: those an `Action` entry matches
+/// (all of them behind a `NotAction`). A Lambda action outside this list is allowed by nothing,
+/// so leaving it out of the modelled requests changes no answer.
+fn relevant<'a>(sets: &[&PolicySet], actions: &'a [Action]) -> Vec<&'a Action> {
+    let statements: Vec<_> = sets
+        .iter()
+        .flat_map(|s| s.policies())
+        .flat_map(|(_, p)| p.statements.iter())
+        .collect();
+    if statements.iter().any(|s| s.action.negated) {
+        return actions.iter().collect();
+    }
+    actions
+        .iter()
+        .filter(|a| {
+            let id = format!("lambda:{}", a.name);
+            statements
                 .iter()
-                .any(|e| e.value.to_string().starts_with("lambda:"))
+                .any(|s| s.action.entries.iter().any(|e| e.value.matches(&id)))
         })
-    })
+        .collect()
 }
 
 /// The glob of an ARN format such as
@@ -73,12 +84,28 @@ fn resource_term(sym: &mut Symbolic, star: bool, formats: &BTreeSet<&str>) -> Te
 
 /// Adds the Lambda request model to `sym` when the sets talk about Lambda.
 pub fn add_lambda_model(sym: &mut Symbolic, sets: &[&PolicySet]) {
-    if !mentions_lambda(sets) {
-        return;
-    }
     let Some(service) = ServiceData::get().service("lambda") else {
         return;
     };
+    // Nothing to model unless some statement can apply to a `lambda:` action at all.
+    let lambda_glob = Glob::wildcard("lambda:*", true);
+    let touches = sets
+        .iter()
+        .flat_map(|s| s.policies())
+        .flat_map(|(_, p)| p.statements.iter())
+        .any(|s| {
+            s.action.negated
+                || s.action
+                    .entries
+                    .iter()
+                    .any(|e| e.value.intersects(&lambda_glob))
+        });
+    if !touches {
+        return;
+    }
+    // A pattern such as `lambda:GetPolicy2*` names no real action: then no Lambda request is
+    // modelled at all (`or` of nothing is false).
+    let actions = relevant(sets, service.actions);
     let is_lambda = factory::matches(&mut sym.vars, sym.action, Glob::wildcard("lambda:*", true));
     // The `lambda:` keys the policies test; each is absent where the action does not support it.
     let lambda_keys: Vec<String> = sym
@@ -97,7 +124,7 @@ pub fn add_lambda_model(sym: &mut Symbolic, sets: &[&PolicySet]) {
     type Shape<'a> = (bool, BTreeSet<&'a str>, Vec<&'a str>);
     let mut shapes: BTreeMap<Shape<'_>, Vec<Term>> = BTreeMap::new();
     let mut names = Vec::new();
-    for action in service.actions {
+    for action in actions {
         let named = factory::matches(
             &mut sym.vars,
             sym.action,

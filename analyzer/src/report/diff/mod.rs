@@ -12,14 +12,14 @@ pub mod sarif;
 pub mod text;
 
 use airtight_encodings::policy::PolicyKind;
-use airtight_encodings::request::{ContextValue, Request};
+use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
 use crate::diff::command::{DiffReport, FileReport, Outcome};
 use crate::diff::compare::Example;
 use crate::diff::summary::PatternAt;
 use crate::load::Loader;
-use crate::report::answer::shell_quote;
+use crate::report::answer::{context_entries, shell_quote};
 use crate::report::{byte_range, line_column};
 
 /// Which way an example goes.
@@ -190,24 +190,6 @@ impl Finding<'_> {
         cmd.push_str(&context_entries(r));
         Some(cmd)
     }
-}
-
-fn context_entries(r: &Request) -> String {
-    let mut out = String::new();
-    for e in r.context.values() {
-        let (values, ty) = match &e.value {
-            ContextValue::Single(v) => (v.clone(), "string"),
-            ContextValue::Multi(vs) => (vs.join(","), "stringList"),
-        };
-        out.push_str(&format!(
-            " --context-entries {}",
-            shell_quote(&format!(
-                "ContextKeyName={},ContextKeyValues={values},ContextKeyType={ty}",
-                e.written
-            ))
-        ));
-    }
-    out
 }
 
 /// Counts of files per verdict, in a fixed order.
