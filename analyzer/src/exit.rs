@@ -3,9 +3,9 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0 | the command ran; for `simulate`, whatever the decision |
-//! | 1 | a checked property is violated (future query commands) |
+//! | 1 | a checked property is violated: `no-new-access`/`never`/`deny-check` violated, `equiv` different, `can` found nothing, `diff` found a change `--fail-on` rejects, `lint` found a warning |
 //! | 2 | bad input: a policy or request file is unreadable, not UTF-8, or has an error diagnostic; or the command line is wrong |
-//! | 3 | the answer is unknown (future query commands: solver timeout, unsupported construct) |
+//! | 3 | the answer is unknown (solver timeout, a construct encoded only approximately), or an internal error (an uncertified counterexample) |
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
