@@ -15,6 +15,7 @@
 //! | `lambda-service-principal-without-source` | a service principal granted without `aws:SourceArn`/`aws:SourceAccount` |
 //! | `lambda-function-prefix-wildcard` | `function:name*`, which also matches other functions |
 //! | `lambda-deny-qualified-only` | a `Deny` on `function:F:Q` without the unqualified `function:F` |
+//! | `lambda-unknown-action` | a `lambda:` action entry that names no Lambda action (often an API name) |
 //! | `invalid-version` | an invalid `Version` (reported by the parser) |
 //!
 //! Rule ids are part of the interface (users suppress and search for them): never rename one.
@@ -27,6 +28,7 @@ mod lambda_arn;
 pub mod service_principal_without_source;
 pub mod source_function_arn_in_resource_policy;
 pub mod source_function_arn_qualified;
+pub mod unknown_action;
 
 use airtight_encodings::diagnostic::Diagnostic;
 use airtight_encodings::policy::{Policy, PolicyKind};
@@ -90,6 +92,12 @@ pub const RULES: &[Rule] = &[
         id: deny_qualified_only::ID,
         summary: "a `Deny` on a version or alias ARN without the unqualified function ARN",
         source: Source::Check(deny_qualified_only::check),
+    },
+    Rule {
+        id: unknown_action::ID,
+        summary:
+            "a `lambda:` action entry that names no Lambda action (often an API operation name)",
+        source: Source::Check(unknown_action::check),
     },
     Rule {
         id: invalid_version::ID,
