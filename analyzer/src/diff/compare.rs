@@ -246,15 +246,7 @@ fn certify(from: &Side<'_>, to: &Side<'_>, request: Request) -> Result<Example, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airtight_encodings::parse::parse_policy;
-    use airtight_encodings::span::FileId;
-
-    fn policy(statements: &str) -> Policy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        parse_policy(&text, FileId(0))
-            .policy
-            .expect("test policy parses")
-    }
+    use crate::diff::testing::policy;
 
     fn allow_all() -> Policy {
         policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#)

@@ -21,3 +21,23 @@ pub mod summary;
 /// an identity policy that allows everything.
 pub const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+/// Policies for the diff's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use airtight_encodings::parse::parse_policy;
+    use airtight_encodings::policy::Policy;
+    use airtight_encodings::span::FileId;
+
+    /// A 2012-10-17 policy with these statements (JSON objects, comma-separated), in `file`.
+    pub fn policy_in(file: u32, statements: &str) -> Policy {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+        parse_policy(&text, FileId(file))
+            .policy
+            .expect("test policy parses")
+    }
+
+    pub fn policy(statements: &str) -> Policy {
+        policy_in(0, statements)
+    }
+}

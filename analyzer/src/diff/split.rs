@@ -458,15 +458,7 @@ fn positions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use airtight_encodings::parse::parse_policy;
-    use airtight_encodings::span::FileId;
-
-    fn policy(statements: &str) -> Policy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        parse_policy(&text, FileId(0))
-            .policy
-            .expect("test policy parses")
-    }
+    use crate::diff::testing::policy;
 
     fn services(parts: &[Part]) -> Vec<Option<String>> {
         parts.iter().map(Part::service).collect()

@@ -251,15 +251,7 @@ fn was(request: &Request, denied: &Evaluation, other: &Policy) -> Was {
 mod tests {
     use super::*;
     use crate::diff::compare::{compare, DiffOptions};
-    use airtight_encodings::parse::parse_policy;
-    use airtight_encodings::span::FileId;
-
-    fn policy(file: u32, statements: &str) -> Policy {
-        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
-        parse_policy(&text, FileId(file))
-            .policy
-            .expect("test policy parses")
-    }
+    use crate::diff::testing::policy_in as policy;
 
     #[test]
     fn a_widened_resource_reads_as_now_and_was() {
