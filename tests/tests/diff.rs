@@ -105,6 +105,17 @@ fn every_format_renders_the_lambda_team_change() {
 }
 
 #[test]
+fn get_policy_dumps_render_with_patterns_as_written() {
+    let dir = corpus_diff().join("get-policy-dumps");
+    let out = stdout(&dir, &["diff", "old", "new", "--format", "markdown"]);
+    assert!(
+        out.contains("now allows `lambda:InvokeFunction` on `arn:aws:lambda:us-east-1:123456789012:function:app-thumbnails`"),
+        "{out}"
+    );
+    assert!(!out.contains("\\\""), "{out}");
+}
+
+#[test]
 fn the_scp_change_renders_as_text() {
     let dir = corpus_diff().join("scp-guardrail");
     let out = stdout(&dir, &["diff", "--kind", "scp", "old", "new"]);

@@ -80,8 +80,10 @@ pub fn written(loader: &Loader, pattern: &PatternAt) -> String {
     match src.get(range) {
         Some(text) if !text.is_empty() => {
             let t = text.trim();
-            t.strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
+            // A plain string, or one inside an embedded document (`aws lambda get-policy`).
+            t.strip_prefix("\\\"")
+                .and_then(|t| t.strip_suffix("\\\""))
+                .or_else(|| t.strip_prefix('"').and_then(|t| t.strip_suffix('"')))
                 .unwrap_or(t)
                 .to_string()
         }
