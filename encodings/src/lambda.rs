@@ -335,33 +335,6 @@ pub fn request_shape_ok(action: &str, resource: &str) -> bool {
     classify(resource).is_ok_and(|r| check_action_resource(known, &r).is_ok())
 }
 
-/// A readable resource for a Lambda action: an instance of its first resource type's ARN
-/// format (`arn:aws:lambda:us-east-1:123456789012:function:example`), or `*` when it takes none.
-pub fn example_resource(action: &str) -> Option<String> {
-    let known = lambda_action(action)?;
-    let Some(first) = known.resource_types.first() else {
-        return Some("*".into());
-    };
-    let mut out = String::new();
-    let mut rest = first.resource_type.arn_format.as_str();
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
-        out.push_str(match &rest[i..end] {
-            "${Partition}" => "aws",
-            "${Region}" => "us-east-1",
-            "${Account}" => "123456789012",
-            "${Version}" | "${LayerVersion}" => "1",
-            "${UUID}" => "14e0db71-5d35-4eb5-b481-8945cf9d10c2",
-            "${CodeSigningConfigId}" => "csc-0123456789abcdefg",
-            _ => "example",
-        });
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 /// The Lambda action of the service data that `action` (`lambda:Name`, any case) names.
 pub fn lambda_action(action: &str) -> Option<&'static Action> {
     let (service, _) = action.split_once(':')?;
@@ -513,10 +486,10 @@ mod tests {
             &format!("{P}function:f")
         ));
         assert!(request_shape_ok("s3:GetObject", "*"));
-        let r = example_resource("lambda:InvokeFunction").expect("a Lambda action");
+        let r = crate::service_data::example_resource("lambda:InvokeFunction").expect("an action");
         assert_eq!(r, format!("{P}function:example"));
         assert!(request_shape_ok("lambda:InvokeFunction", &r));
-        let r = example_resource("lambda:GetLayerVersion").expect("a Lambda action");
+        let r = crate::service_data::example_resource("lambda:GetLayerVersion").expect("an action");
         assert!(request_shape_ok("lambda:GetLayerVersion", &r), "{r}");
     }
 }

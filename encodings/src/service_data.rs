@@ -330,6 +330,34 @@ pub fn lambda_api_action(api: &str) -> Option<&'static str> {
         .map(|action| action.id.as_str())
 }
 
+/// A readable resource for an action of the service data: an instance of its first resource
+/// type's ARN format (`arn:aws:lambda:us-east-1:123456789012:function:example`), or `*` when
+/// it takes none.
+pub fn example_resource(action: &str) -> Option<String> {
+    let known = ServiceData::get().action(action)?;
+    let Some(first) = known.resource_types.first() else {
+        return Some("*".into());
+    };
+    let mut out = String::new();
+    let mut rest = first.resource_type.arn_format.as_str();
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
+        out.push_str(match &rest[i..end] {
+            "${Partition}" => "aws",
+            "${Region}" => "us-east-1",
+            "${Account}" => "123456789012",
+            "${Version}" | "${LayerVersion}" => "1",
+            "${UUID}" => "14e0db71-5d35-4eb5-b481-8945cf9d10c2",
+            "${CodeSigningConfigId}" => "csc-0123456789abcdefg",
+            _ => "example",
+        });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Splits a lower-cased key name at its placeholders into the literal pieces around them. A
 /// placeholder is `${…}` (`aws:PrincipalTag/${TagKey}`) or, in a few S3 keys, `<…>`
 /// (`s3:ExistingObjectTag/<key>`). A name without placeholders is one piece; `n` placeholders

@@ -104,6 +104,39 @@ fn every_format_renders_the_lambda_team_change() {
     }
 }
 
+/// A real edit of an AWS managed policy (the first pair of the shared history: X-Ray sampling
+/// actions added to AWSElasticBeanstalkWebTier), in every format. Skipped without the corpus.
+#[test]
+fn every_format_renders_a_real_managed_policy_edit() {
+    let Some(corpus) = airtight_tests::shared_corpus() else {
+        eprintln!("../shared/corpus is absent: skipped");
+        return;
+    };
+    let text =
+        std::fs::read_to_string(corpus.join("aws-managed-history.jsonl")).unwrap_or_default();
+    let Some(first) = text
+        .lines()
+        .next()
+        .and_then(|l| serde_json::from_str::<Value>(l).ok())
+    else {
+        panic!("the history has no readable first line");
+    };
+    let tmp = TempDir::new("history");
+    for side in ["old", "new"] {
+        std::fs::create_dir_all(tmp.0.join(side)).ok();
+        let policy = serde_json::to_string_pretty(&first[side]).unwrap_or_default();
+        std::fs::write(
+            tmp.0.join(side).join("AWSElasticBeanstalkWebTier.json"),
+            policy,
+        )
+        .ok();
+    }
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        let out = stdout(&tmp.0, &["diff", "old", "new", "--format", format]);
+        insta::assert_snapshot!(format!("managed_history_first_pair_{format}"), out);
+    }
+}
+
 #[test]
 fn get_policy_dumps_render_with_patterns_as_written() {
     let dir = corpus_diff().join("get-policy-dumps");

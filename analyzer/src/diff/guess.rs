@@ -7,9 +7,10 @@
 //! dozens of wildcard resources. A guess is only a candidate: the caller certifies it on the
 //! full policies like any solver model, and asks the solver when no guess is confirmed.
 
-use airtight_encodings::lambda::{example_resource, request_shape_ok};
+use airtight_encodings::lambda::request_shape_ok;
 use airtight_encodings::policy::{Effect, Policy, Statement};
 use airtight_encodings::request::Request;
+use airtight_encodings::service_data::example_resource;
 
 /// At most this many guesses per part.
 const GUESSES: usize = 4;
@@ -33,7 +34,12 @@ pub fn guesses(new: &Policy) -> Vec<Request> {
                     continue;
                 }
                 let pattern = r.value.template.to_string();
-                let mut resource = instance(&pattern, service);
+                // `*` on an action the service data knows: a resource of its type, or `*`
+                // itself for an action that takes none.
+                let mut resource = match example_resource(&action) {
+                    Some(e) if pattern == "*" => e,
+                    _ => instance(&pattern, service),
+                };
                 // A Lambda request names a resource its action takes.
                 if !request_shape_ok(&action, &resource) {
                     match example_resource(&action) {
