@@ -87,26 +87,28 @@ pub fn add_lambda_model(sym: &mut Symbolic, sets: &[&PolicySet]) {
     let Some(service) = ServiceData::get().service("lambda") else {
         return;
     };
-    // Nothing to model unless some statement can apply to a `lambda:` action at all.
+    // Modelled when a statement names Lambda explicitly (`lambda:…`). A policy that reaches
+    // Lambda only through `*` or `NotAction` is left with the wider domain: still sound, and
+    // questions about other services stay cheap.
     let lambda_glob = Glob::wildcard("lambda:*", true);
-    let touches = sets
+    let names_lambda = sets
         .iter()
         .flat_map(|s| s.policies())
         .flat_map(|(_, p)| p.statements.iter())
         .any(|s| {
-            s.action.negated
-                || s.action
-                    .entries
-                    .iter()
-                    .any(|e| e.value.intersects(&lambda_glob))
+            s.action
+                .entries
+                .iter()
+                .any(|e| e.value.to_string().starts_with("lambda:"))
         });
-    if !touches {
+    if !names_lambda {
         return;
     }
     // A pattern such as `lambda:GetPolicy2*` names no real action: then no Lambda request is
     // modelled at all (`or` of nothing is false).
     let actions = relevant(sets, service.actions);
-    let is_lambda = factory::matches(&mut sym.vars, sym.action, Glob::wildcard("lambda:*", true));
+    sym.lambda = !actions.is_empty();
+    let is_lambda = factory::matches(&mut sym.vars, sym.action, lambda_glob);
     // The `lambda:` keys the policies test; each is absent where the action does not support it.
     let lambda_keys: Vec<String> = sym
         .keys

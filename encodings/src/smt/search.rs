@@ -124,18 +124,22 @@ pub fn search(
 fn preferences(sym: &mut Symbolic) -> Vec<Term> {
     let aws = factory::matches(&mut sym.vars, sym.partition, Glob::literal("aws", false));
     let region = factory::matches(&mut sym.vars, sym.region, Glob::wildcard("?*", false));
-    let invoke = factory::matches(
-        &mut sym.vars,
-        sym.action,
-        Glob::literal("lambda:InvokeFunction", true),
-    );
-    vec![
+    let mut prefs = vec![
         factory::int_eq(&sym.vars, sym.principal_kind, super::symbolic::PK_ROLE),
         factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
         aws,
         region,
-        invoke,
-    ]
+    ];
+    // Lambda questions read best with an invocation (asked only when Lambda is in play: a
+    // preference that cannot hold costs a solver call).
+    if sym.lambda {
+        prefs.push(factory::matches(
+            &mut sym.vars,
+            sym.action,
+            Glob::literal("lambda:InvokeFunction", true),
+        ));
+    }
+    prefs
 }
 
 fn finish(found: Vec<Request>, otherwise: SearchOutcome) -> SearchOutcome {

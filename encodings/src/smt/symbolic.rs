@@ -104,6 +104,8 @@ pub struct Symbolic {
     /// Abstraction atoms for patterns with a policy variable inside (see
     /// `compile::abstract_template`), keyed by what they test; shared by both sides of a query.
     pub abstractions: BTreeMap<String, BoolVar>,
+    /// Whether the Lambda request model applies (`lambda_model`): Lambda actions are in play.
+    pub lambda: bool,
 }
 
 /// How the policies use one key.
@@ -197,6 +199,7 @@ impl Symbolic {
             keys: BTreeMap::new(),
             well_formed: Vec::new(),
             abstractions: BTreeMap::new(),
+            lambda: false,
         };
         let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
         for set in sets {
