@@ -392,6 +392,11 @@ fn git_mode_reviews_the_last_commit() {
     )
     .ok();
     std::fs::write(dir.join("README.md"), "not a policy\n").ok();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name": "app", "version": "1.0.0"}"#,
+    )
+    .ok();
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "first"]);
     std::fs::write(
@@ -400,6 +405,11 @@ fn git_mode_reviews_the_last_commit() {
     )
     .ok();
     std::fs::write(dir.join("README.md"), "still not a policy\n").ok();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name": "app", "version": "1.1.0"}"#,
+    )
+    .ok();
     git(dir, &["commit", "-q", "-am", "widen"]);
 
     let output = run(dir, &["diff", "--git", "HEAD~1..HEAD"]);
@@ -413,6 +423,11 @@ fn git_mode_reviews_the_last_commit() {
     assert!(text.contains("HEAD:policies/invoke.json:7:"), "{text}");
     assert!(
         text.contains("\"action\":\"lambda:InvokeFunction\""),
+        "{text}"
+    );
+    // A changed JSON file that is not a policy is left out, and said so.
+    assert!(
+        text.contains("skipped (JSON, but not policies): package.json"),
         "{text}"
     );
 

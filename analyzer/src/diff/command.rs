@@ -143,6 +143,9 @@ impl FileReport {
 #[derive(Debug, Clone)]
 pub struct DiffReport {
     pub files: Vec<FileReport>,
+    /// JSON files of a directory or `--git` comparison that are not policies (no version has a
+    /// `Statement` or a policy wrapper), left out.
+    pub skipped: Vec<String>,
 }
 
 impl DiffReport {
@@ -193,6 +196,19 @@ fn parse_version(
     (Some(file), ok.then_some(policy), Some(kind))
 }
 
+/// Whether a version is meant as a policy: a JSON object with `Statement`, or one of the
+/// wrappers airtight reads (`PolicyVersion`, `Policy`, `Role`). Text that is not JSON counts
+/// as meant (its errors are reported).
+fn looks_like_policy(v: &Version) -> bool {
+    match serde_json::from_slice::<serde_json::Value>(&v.bytes) {
+        Ok(serde_json::Value::Object(map)) => ["Statement", "PolicyVersion", "Policy", "Role"]
+            .iter()
+            .any(|k| map.contains_key(*k)),
+        Ok(_) => false,
+        Err(_) => true,
+    }
+}
+
 /// A parsed pair, ready to compare.
 struct Parsed {
     path: String,
@@ -211,7 +227,12 @@ pub fn diff(
 ) -> DiffReport {
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::new();
+    let mut skipped = Vec::new();
     for pair in pairs {
+        if !pair.named && !pair.old.iter().chain(&pair.new).any(looks_like_policy) {
+            skipped.push(pair.path);
+            continue;
+        }
         let mut invalid = false;
         let mut side = |v: &Option<Version>, kind: Option<PolicyKind>| match v {
             None => ((None, None), None),
@@ -280,7 +301,7 @@ pub fn diff(
             }
         })
         .collect();
-    DiffReport { files }
+    DiffReport { files, skipped }
 }
 
 /// What an added or removed identity or resource policy grants, compared with no policy. A

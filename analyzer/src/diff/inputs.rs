@@ -21,6 +21,9 @@ pub struct FilePair {
     pub path: String,
     pub old: Option<Version>,
     pub new: Option<Version>,
+    /// Named on the command line (two files): always compared. Pairs found in directories or
+    /// by `git diff` are skipped when neither version looks like a policy.
+    pub named: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,7 @@ pub fn from_paths(old: &Path, new: &Path) -> Result<Vec<FilePair>, InputError> {
             path: slashes(new),
             old: Some(read(old)?),
             new: Some(read(new)?),
+            named: true,
         }]),
         (true, true) => {
             let old_files = json_files(old)?;
@@ -71,6 +75,7 @@ pub fn from_paths(old: &Path, new: &Path) -> Result<Vec<FilePair>, InputError> {
                             .to_string(),
                         old: side(old, &old_files)?,
                         new: side(new, &new_files)?,
+                        named: false,
                     })
                 })
                 .collect()
@@ -186,6 +191,7 @@ pub fn from_git(range: &str, paths: &[PathBuf]) -> Result<Vec<FilePair>, InputEr
             path: path.clone(),
             old,
             new,
+            named: false,
         });
     }
     pairs.sort_by(|a, b| a.path.cmp(&b.path));

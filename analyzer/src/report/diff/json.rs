@@ -10,7 +10,8 @@
 //!       "old": "name of the OLD version" | null, "new": "name of the NEW version" | null,
 //!       "new_access": [counterexample...], "removed_access": [counterexample...] } ],
 //!   "summary": { "files": 3, "new_access": 1, "both": 0, "removed_access": 0, "equivalent": 2,
-//!                "added": 0, "removed": 0, "unknown": 0, "invalid": 0 } }
+//!                "added": 0, "removed": 0, "unknown": 0, "invalid": 0 },
+//!   "skipped": ["package.json"] }
 //! ```
 //!
 //! A counterexample is shaped as in `equiv` (`request`, `left` = OLD's decision, `right` =
@@ -18,6 +19,8 @@
 //! responsible — in NEW for new access, in OLD for removed access — located in its file, or
 //! null). For an added (removed) identity or resource policy, `new_access` (`removed_access`)
 //! shows what it grants (granted). Every counterexample is certified by the evaluator.
+//! `skipped` lists JSON files of a directory or `--git` comparison that are not policies (no
+//! `Statement` and no policy wrapper in either version).
 
 use std::io;
 
@@ -58,7 +61,7 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
     for (verdict, n) in tally(report) {
         summary.insert(verdict.into(), n.into());
     }
-    json!({ "files": files, "summary": summary })
+    json!({ "files": files, "summary": summary, "skipped": report.skipped })
 }
 
 fn counterexample(loader: &Loader, f: &Finding<'_>) -> Value {

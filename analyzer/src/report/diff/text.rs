@@ -33,6 +33,13 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
             example(loader, finding, w)?;
         }
     }
+    if !report.skipped.is_empty() {
+        writeln!(
+            w,
+            "\nskipped (JSON, but not policies): {}",
+            report.skipped.join(", ")
+        )?;
+    }
     let counts: Vec<String> = tally(report)
         .into_iter()
         .filter(|(_, n)| *n > 0)
