@@ -1,9 +1,11 @@
-//! The command line: clap definitions and a thin dispatch to the library.
+//! The command line: every clap definition, and nothing else.
 //!
-//! Each subcommand is a variant of [`Command`] with its own argument struct. The policies that
-//! take part in a decision are described once, by [`PolicySetArgs`], which a subcommand embeds
-//! with `#[command(flatten)]` (or twice, with a prefix, for two-sided queries) and turns into a
-//! `PolicySet` with [`crate::load::load_policy_set`].
+//! Each subcommand is a variant of [`Command`] with its own argument struct, run by the module
+//! of the same name in [`crate::commands`]. The policies that take part in a decision are
+//! described once, by [`PolicySetArgs`], which a subcommand embeds with `#[command(flatten)]`
+//! (or per side, for two-sided queries, [`SidesArgs`]) and turns into a `PolicySet` with
+//! [`crate::load::load_policy_set`]. Value enums (`--kind`, `--lambda-auth`) map to the
+//! analysis layer's types here, so that layer knows nothing of clap.
 //!
 //! Output goes to the writers in [`Io`], never straight to the process's streams, so the whole
 //! CLI can be run in-process by tests.
@@ -13,11 +15,29 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, WriteColor};
 
-use crate::exit::Exit;
+use airtight_analysis::diff::compare::DiffOptions;
+use airtight_analysis::lambda_auth::LambdaAuth;
+use airtight_analysis::query::QueryOptions;
+use airtight_encodings::policy::PolicyKind;
 
 /// Proves things about AWS IAM policies, offline.
 #[derive(Debug, Parser)]
-#[command(name = "airtight", version, about, max_term_width = 100)]
+#[command(
+    name = "airtight",
+    version,
+    about = "Proves things about AWS IAM policies, offline, with AWS Lambda first",
+    long_about = "airtight reads the policies you already have (identity policies, a function's \
+resource-based policy, permissions boundaries, session policies, SCPs and RCPs) and proves \
+things about every request AWS could receive: that two policy sets are equivalent, that a \
+change grants no new access, that a Lambda deny is airtight. It lowers policies into SMT \
+formulas and asks Z3; an answer is `holds` only when proved, and every counterexample is a \
+concrete request re-decided by airtight's own evaluator, ready to paste into a bug report. \
+Nothing is sent to AWS; no credentials are needed.",
+    after_help = "Exit codes: 0 ok, 1 a checked property is violated (or a lint warning), 2 bad \
+input, 3 unknown (timeout, unsupported construct) or internal error.\n\
+Docs: README.md, docs/queries.md, docs/diff.md, docs/rules.md.",
+    max_term_width = 100
+)]
 pub struct Cli {
     /// When to colour diagnostics and reports.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -30,25 +50,73 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decide one request against a set of policies, as AWS would, and explain the decision.
+    #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(SimulateArgs),
     /// Prove that two policy sets allow exactly the same requests, or show one that differs.
-    Equiv(crate::prove::EquivArgs),
+    #[command(after_help = EQUIV_EXAMPLES)]
+    Equiv(EquivArgs),
     /// Prove that NEW allows nothing OLD does not (CheckNoNewAccess), or show the new access.
-    NoNewAccess(crate::prove::EquivArgs),
+    #[command(after_help = NO_NEW_ACCESS_EXAMPLES)]
+    NoNewAccess(EquivArgs),
     /// Is some request matching the constraints allowed? Shows one if so.
-    Can(crate::prove::CanArgs),
+    #[command(after_help = CAN_EXAMPLES)]
+    Can(CanArgs),
     /// Prove that none of these actions is granted on these resources (CheckAccessNotGranted).
-    Never(crate::prove::NeverArgs),
+    #[command(after_help = NEVER_EXAMPLES)]
+    Never(NeverArgs),
     /// Prove a Lambda deny intent airtight under current and legacy qualifier authorization,
     /// or show the bypass.
-    DenyCheck(crate::deny_check::DenyCheckArgs),
+    #[command(after_help = DENY_CHECK_EXAMPLES)]
+    DenyCheck(DenyCheckArgs),
     /// What a policy change does to access: equivalent, new access, removed access, with
     /// certified example requests (files, directories, or `--git BASE..HEAD`).
-    Diff(crate::diff::command::DiffArgs),
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Report risky patterns in policies (Lambda findings, each with a stable rule id) along
     /// with every parser diagnostic.
-    Lint(crate::lint::LintArgs),
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
 }
+
+const SIMULATE_EXAMPLES: &str = "Examples:
+  airtight simulate --request req.json --identity role-policy.json
+  airtight simulate --request req.json --resource-policy function-policy.json --format json
+  airtight simulate --request req.json --identity p.json --scp root.json --scp ou.json,ou-extra.json";
+
+const EQUIV_EXAMPLES: &str = "Examples:
+  airtight equiv old.json new.json
+  airtight equiv --left-resource-policy old-fn.json --right-resource-policy new-fn.json
+  airtight equiv --left-scp old-scp.json --right-scp new-scp.json --identity app.json --format json";
+
+const NO_NEW_ACCESS_EXAMPLES: &str = "Examples:
+  airtight no-new-access old.json new.json
+  airtight no-new-access --old-identity a.json --new-identity b.json --boundary boundary.json
+  airtight no-new-access old.json new.json --max-counterexamples 3 --format json";
+
+const CAN_EXAMPLES: &str = "Examples:
+  airtight can --resource-policy fn.json --action lambda:InvokeFunction --not-principal 'arn:aws:iam::123456789012:*'
+  airtight can --identity p.json --action s3:GetObject --resource 'arn:aws:s3:::bucket/*' --absent aws:SourceVpc
+  airtight can --identity p.json --resource-policy fn.json --resource arn:aws:lambda:us-east-1:123456789012:function:f:prod --lambda-auth both";
+
+const NEVER_EXAMPLES: &str = "Examples:
+  airtight never --identity p.json --action iam:PassRole
+  airtight never --identity p.json --action 'lambda:Update*' --resource 'arn:aws:lambda:*:*:function:prod-*'
+  airtight never --identity p.json --action lambda:InvokeFunction --resource arn:aws:lambda:us-east-1:123456789012:function:f:prod --lambda-auth both";
+
+const DENY_CHECK_EXAMPLES: &str = "Examples:
+  airtight deny-check \"nobody but role/ops may invoke my-function alias prod\" --identity deny.json --resource-policy fn.json
+  airtight deny-check \"nobody may invoke my-function via its url\" --resource-policy fn.json
+  airtight deny-check --identity deny.json --function arn:aws:lambda:us-west-2:123456789012:function:my-function --qualifier my-alias";
+
+const DIFF_EXAMPLES: &str = "Examples:
+  airtight diff old/policy.json new/policy.json
+  airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
+  airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif";
+
+const LINT_EXAMPLES: &str = "Examples:
+  airtight lint function-policy.json
+  airtight lint policies/*.json --format json
+  airtight lint --kind resource get-policy-output.json";
 
 /// The policies that take part in one authorization decision.
 #[derive(Debug, Clone, Default, Args)]
@@ -123,8 +191,7 @@ pub enum KindArg {
 }
 
 impl KindArg {
-    pub fn kind(self) -> airtight_encodings::policy::PolicyKind {
-        use airtight_encodings::policy::PolicyKind;
+    pub fn kind(self) -> PolicyKind {
         match self {
             KindArg::Identity => PolicyKind::Identity,
             KindArg::Resource => PolicyKind::Resource,
@@ -165,18 +232,339 @@ pub fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
-    match cli.command {
-        Command::Simulate(args) => crate::simulate::run(&args, io),
-        Command::Equiv(args) => crate::prove::run_equiv(&args, io),
-        Command::NoNewAccess(args) => crate::prove::run_no_new_access(&args, io),
-        Command::Can(args) => crate::prove::run_can(&args, io),
-        Command::Never(args) => crate::prove::run_never(&args, io),
-        Command::DenyCheck(args) => crate::deny_check::run(&args, io),
-        Command::Diff(args) => crate::diff::command::run(&args, io),
-        Command::Lint(args) => crate::lint::run(&args, io),
+/// Options every query takes.
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// Give up (answer `unknown`) after this many seconds per solver call.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+
+    /// How many distinct counterexamples to look for (differing in action or resource).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub max_counterexamples: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl QueryArgs {
+    pub fn options(&self) -> QueryOptions {
+        QueryOptions {
+            timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
+            max_counterexamples: self.max_counterexamples.max(1),
+        }
     }
+}
+
+/// The two sides of `equiv` / `no-new-access`.
+#[derive(Debug, Clone, Args)]
+pub struct SidesArgs {
+    /// The left (old) identity policy, in the simple form.
+    #[arg(value_name = "LEFT")]
+    pub left: Option<PathBuf>,
+    /// The right (new) identity policy, in the simple form.
+    #[arg(value_name = "RIGHT")]
+    pub right: Option<PathBuf>,
+
+    /// Policies shared by both sides.
+    #[command(flatten)]
+    pub shared: PolicySetArgs,
+
+    #[arg(
+        long = "left-identity",
+        visible_alias = "old-identity",
+        value_name = "FILE"
+    )]
+    pub left_identity: Vec<PathBuf>,
+    #[arg(
+        long = "left-resource-policy",
+        visible_alias = "old-resource-policy",
+        value_name = "FILE"
+    )]
+    pub left_resource_policy: Option<PathBuf>,
+    #[arg(
+        long = "left-boundary",
+        visible_alias = "old-boundary",
+        value_name = "FILE"
+    )]
+    pub left_boundary: Option<PathBuf>,
+    #[arg(
+        long = "left-session-policy",
+        visible_alias = "old-session-policy",
+        value_name = "FILE"
+    )]
+    pub left_session_policy: Option<PathBuf>,
+    #[arg(long = "left-scp", visible_alias = "old-scp", value_name = "FILE[,FILE...]", value_parser = parse_level)]
+    pub left_scp: Vec<Level>,
+    #[arg(long = "left-rcp", visible_alias = "old-rcp", value_name = "FILE[,FILE...]", value_parser = parse_level)]
+    pub left_rcp: Vec<Level>,
+
+    #[arg(
+        long = "right-identity",
+        visible_alias = "new-identity",
+        value_name = "FILE"
+    )]
+    pub right_identity: Vec<PathBuf>,
+    #[arg(
+        long = "right-resource-policy",
+        visible_alias = "new-resource-policy",
+        value_name = "FILE"
+    )]
+    pub right_resource_policy: Option<PathBuf>,
+    #[arg(
+        long = "right-boundary",
+        visible_alias = "new-boundary",
+        value_name = "FILE"
+    )]
+    pub right_boundary: Option<PathBuf>,
+    #[arg(
+        long = "right-session-policy",
+        visible_alias = "new-session-policy",
+        value_name = "FILE"
+    )]
+    pub right_session_policy: Option<PathBuf>,
+    #[arg(long = "right-scp", visible_alias = "new-scp", value_name = "FILE[,FILE...]", value_parser = parse_level)]
+    pub right_scp: Vec<Level>,
+    #[arg(long = "right-rcp", visible_alias = "new-rcp", value_name = "FILE[,FILE...]", value_parser = parse_level)]
+    pub right_rcp: Vec<Level>,
+}
+
+impl SidesArgs {
+    /// The policy-set flags of one side: shared flags, then that side's own.
+    pub fn side(&self, left: bool) -> PolicySetArgs {
+        let mut s = self.shared.clone();
+        let (pos, identity, resource, boundary, session, scp, rcp) = if left {
+            (
+                &self.left,
+                &self.left_identity,
+                &self.left_resource_policy,
+                &self.left_boundary,
+                &self.left_session_policy,
+                &self.left_scp,
+                &self.left_rcp,
+            )
+        } else {
+            (
+                &self.right,
+                &self.right_identity,
+                &self.right_resource_policy,
+                &self.right_boundary,
+                &self.right_session_policy,
+                &self.right_scp,
+                &self.right_rcp,
+            )
+        };
+        s.identity.extend(pos.iter().cloned());
+        s.identity.extend(identity.iter().cloned());
+        if resource.is_some() {
+            s.resource_policy = resource.clone();
+        }
+        if boundary.is_some() {
+            s.boundary = boundary.clone();
+        }
+        if session.is_some() {
+            s.session_policy = session.clone();
+        }
+        s.scp.extend(scp.iter().cloned());
+        s.rcp.extend(rcp.iter().cloned());
+        s
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EquivArgs {
+    #[command(flatten)]
+    pub sides: SidesArgs,
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CanArgs {
+    #[command(flatten)]
+    pub policies: PolicySetArgs,
+    /// Action pattern the request must match (repeatable; any of them).
+    #[arg(long, value_name = "PATTERN")]
+    pub action: Vec<String>,
+    /// Resource pattern the request must match (repeatable; any of them).
+    #[arg(long, value_name = "PATTERN")]
+    pub resource: Vec<String>,
+    /// Principal pattern the caller must match (repeatable; any of them), e.g.
+    /// `arn:aws:iam::123456789012:role/*` or `s3.amazonaws.com`.
+    #[arg(long, value_name = "PATTERN")]
+    pub principal: Vec<String>,
+    /// Principal pattern the caller must NOT match (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    pub not_principal: Vec<String>,
+    /// A context key fixed to a value: `KEY=VALUE` (repeatable).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub context: Vec<(String, String)>,
+    /// A context key that must be absent (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub absent: Vec<String>,
+    /// Lambda qualifier authorization: under `legacy` (or `both`) a qualified function ARN
+    /// `F:Q` in --resource also covers the unqualified `F` (a call with `Qualifier=Q`).
+    #[arg(long, value_enum, default_value_t = LambdaAuthArg::Current)]
+    pub lambda_auth: LambdaAuthArg,
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NeverArgs {
+    #[command(flatten)]
+    pub policies: PolicySetArgs,
+    /// Action pattern that must never be granted (repeatable).
+    #[arg(long, value_name = "PATTERN", required = true)]
+    pub action: Vec<String>,
+    /// Resource pattern (repeatable; default: every resource).
+    #[arg(long, value_name = "PATTERN")]
+    pub resource: Vec<String>,
+    /// Lambda qualifier authorization: under `legacy` (or `both`) a qualified function ARN
+    /// `F:Q` in --resource also covers the unqualified `F` (a call with `Qualifier=Q`).
+    #[arg(long, value_enum, default_value_t = LambdaAuthArg::Current)]
+    pub lambda_auth: LambdaAuthArg,
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+        .ok_or_else(|| "expected KEY=VALUE".to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LambdaAuthArg {
+    /// Both call forms are authorized against the qualified ARN (AWS behaviour since 2022).
+    Current,
+    /// An unqualified FunctionName plus `Qualifier` is authorized against the unqualified ARN.
+    Legacy,
+    /// Check under both.
+    Both,
+}
+
+impl LambdaAuthArg {
+    pub fn auth(self) -> LambdaAuth {
+        match self {
+            LambdaAuthArg::Current => LambdaAuth::Current,
+            LambdaAuthArg::Legacy => LambdaAuth::Legacy,
+            LambdaAuthArg::Both => LambdaAuth::Both,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DenyCheckArgs {
+    /// The intent in one sentence, e.g. "nobody but role/ops may invoke my-function alias
+    /// prod" (see docs/queries.md for the grammar). A function named without its ARN is found
+    /// in the policies, or given with --function.
+    #[arg(value_name = "SENTENCE", conflicts_with = "intent")]
+    pub sentence: Option<String>,
+    #[command(flatten)]
+    pub policies: PolicySetArgs,
+    /// The function: its unqualified ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
+    #[arg(long, value_name = "ARN", required_unless_present_any = ["intent", "sentence"])]
+    pub function: Option<String>,
+    /// The alias or version the intent protects (omit to protect every version and alias).
+    #[arg(long, value_name = "ALIAS|VERSION")]
+    pub qualifier: Option<String>,
+    /// The actions nobody may perform (repeatable; default `lambda:InvokeFunction`).
+    #[arg(long, value_name = "ACTION")]
+    pub action: Vec<String>,
+    /// Principals still allowed (repeatable patterns, e.g. `arn:aws:iam::123456789012:role/ops`).
+    #[arg(long, value_name = "PATTERN")]
+    pub except_principal: Vec<String>,
+    /// Which qualifier authorization to check.
+    #[arg(long, value_enum, default_value_t = LambdaAuthArg::Both)]
+    pub lambda_auth: LambdaAuthArg,
+    #[command(flatten)]
+    pub query: QueryArgs,
+    /// Read the intent from a JSON file instead:
+    /// `{"function": ARN, "qualifier": "prod", "actions": [...], "except_principals": [...]}`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["function"])]
+    pub intent: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW: two policy files, or two directories whose `*.json` files are paired by
+    /// relative path. With `--git`: optional paths limiting which changed files are compared.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Compare two revisions of the current git repository: `BASE..HEAD`, or `BASE` alone to
+    /// compare with the working tree.
+    #[arg(long, value_name = "BASE..HEAD")]
+    pub git: Option<String>,
+
+    /// The policy type of every file (default: a policy naming principals is resource-based,
+    /// any other identity-based). Guardrails (boundary, session, scp, rcp) are judged by what
+    /// they let through an identity policy that allows everything.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Which changes make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::NewAccess)]
+    pub fail_on: FailOn,
+
+    /// Example requests to show per direction and file.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_examples: usize,
+
+    /// Give up (answer `unknown`) after this many seconds per solver call.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+}
+
+impl DiffArgs {
+    pub fn options(&self) -> DiffOptions {
+        DiffOptions {
+            timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
+            max_examples: self.max_examples.max(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when a change grants new access (an added policy that grants anything counts).
+    NewAccess,
+    /// Exit 1 on any change in access, in either direction, and on added or removed policies.
+    AnyChange,
+    /// Never exit 1 (bad input is still 2, an unknown answer still 3).
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Policy files: a policy document, `aws iam get-policy-version` or `aws lambda get-policy`
+    /// output.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The policy type of every FILE [default: resource-based when a statement names a
+    /// `Principal` (as in `lambda get-policy` output), identity-based otherwise].
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[cfg(test)]

@@ -1,19 +1,13 @@
-//! The airtight analyzer: input loading, commands, reports and the `airtight` CLI.
+//! The `airtight` command line: the shell around the analyses.
 //!
-//! The policy model and its meaning live in `airtight-encodings`, which does no IO. This crate
-//! is the shell around it: [`load`] reads files into a codespan-reporting database, a command
-//! module ([`simulate`]) runs one job, [`report`] renders results and diagnostics, [`cli`]
-//! defines the command line, and [`exit`] the process exit codes.
+//! The analyses themselves live in `airtight-analysis` (no IO, no command line, no rendering)
+//! over the policy model of `airtight-encodings`. This crate reads input ([`load`]: files,
+//! directories, git revisions), runs one module per subcommand ([`commands`]), renders results
+//! ([`report`]: text with codespan-reporting, JSON, SARIF, GitHub annotations, Markdown),
+//! defines the command line ([`cli`]) and the process exit codes ([`exit`]).
 
 pub mod cli;
-pub mod deny_check;
-pub mod diff;
+pub mod commands;
 pub mod exit;
-pub mod findings;
-pub mod intent;
-pub mod lint;
 pub mod load;
-pub mod prove;
-pub mod query;
 pub mod report;
-pub mod simulate;

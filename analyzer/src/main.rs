@@ -3,7 +3,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use airtight_analyzer::cli::{color_choice, run, Cli, Io};
+use airtight_analyzer::cli::{color_choice, Cli, Io};
+use airtight_analyzer::commands::run;
 use clap::Parser;
 use codespan_reporting::term::termcolor::StandardStream;
 

@@ -37,6 +37,18 @@ impl Diagnostic {
         Diagnostic::new(Severity::Warning, code, message, span)
     }
 
+    /// An error about a file or an input as a whole: no source to point into (an unreadable
+    /// file, a bad command-line value).
+    pub fn whole_file(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     fn new(
         severity: Severity,
         code: &'static str,

@@ -467,10 +467,10 @@ fn principal_entry_grant(
 /// role name agree.
 fn same_role(policy_arn: &str, role_arn: &str) -> bool {
     let name_of = |arn: &str| -> Option<(String, String)> {
-        let parts = crate::policy::split_arn(arn)?;
-        let path = parts[5].strip_prefix("role/")?;
+        let arn = crate::arn::Arn::parse(arn)?;
+        let path = arn.resource.strip_prefix("role/")?;
         Some((
-            parts[4].to_string(),
+            arn.account.to_string(),
             path.rsplit('/').next().unwrap_or(path).to_string(),
         ))
     };

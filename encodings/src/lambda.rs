@@ -15,6 +15,7 @@
 //! A function URL has no ARN of its own: `lambda:InvokeFunctionUrl` names the function, or one
 //! of its aliases (never a version).
 
+use crate::arn::Arn;
 use crate::service_data::{Action, ServiceData};
 
 /// What a Lambda ARN names.
@@ -130,17 +131,20 @@ fn valid_name(s: &str, max: usize) -> bool {
 
 /// Parses and classifies a concrete Lambda ARN.
 pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
-    let parts: Vec<&str> = arn.split(':').collect();
-    if parts.len() < 7 || parts[0] != "arn" {
-        return Err(LambdaArnError::NotAnArn(arn.to_string()));
+    let not_an_arn = || LambdaArnError::NotAnArn(arn.to_string());
+    let parsed = Arn::parse(arn).ok_or_else(not_an_arn)?;
+    // The resource part: its type, its name, then at most one qualifier.
+    let parts: Vec<&str> = parsed.resource.split(':').collect();
+    if parts.len() < 2 {
+        return Err(not_an_arn());
     }
-    if parts[2] != "lambda" {
+    if parsed.service != "lambda" {
         return Err(LambdaArnError::NotLambda(
             arn.to_string(),
-            parts[2].to_string(),
+            parsed.service.to_string(),
         ));
     }
-    let region = parts[3];
+    let region = parsed.region;
     if region.is_empty()
         || !region
             .chars()
@@ -148,13 +152,13 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
     {
         return Err(LambdaArnError::Region(region.to_string()));
     }
-    let account = parts[4];
+    let account = parsed.account;
     if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
         return Err(LambdaArnError::Account(account.to_string()));
     }
-    let name = parts[6];
+    let name = parts[1];
     let extra = || LambdaArnError::Extra(arn.to_string());
-    match parts[5] {
+    match parts[0] {
         "function" => {
             if !valid_name(name, 64) {
                 return Err(LambdaArnError::Name(
@@ -164,9 +168,9 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                 ));
             }
             let name = name.to_string();
-            match parts.get(7) {
+            match parts.get(2) {
                 None => Ok(LambdaResource::Function { name }),
-                Some(_) if parts.len() > 8 => Err(extra()),
+                Some(_) if parts.len() > 3 => Err(extra()),
                 Some(&"$LATEST") => Ok(LambdaResource::Latest { name }),
                 Some(q) if !q.is_empty() && q.chars().all(|c| c.is_ascii_digit()) => {
                     match q.parse::<u64>() {
@@ -196,9 +200,9 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                 ));
             }
             let name = name.to_string();
-            match parts.get(7) {
+            match parts.get(2) {
                 None => Ok(LambdaResource::Layer { name }),
-                Some(_) if parts.len() > 8 => Err(extra()),
+                Some(_) if parts.len() > 3 => Err(extra()),
                 Some(v) => match v.parse::<u64>() {
                     Ok(version) if version >= 1 => {
                         Ok(LambdaResource::LayerVersion { name, version })
@@ -207,7 +211,7 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                 },
             }
         }
-        "event-source-mapping" if parts.len() == 7 => {
+        "event-source-mapping" if parts.len() == 2 => {
             let uuid = name.len() == 36
                 && name.chars().enumerate().all(|(i, c)| {
                     if [8, 13, 18, 23].contains(&i) {
@@ -228,7 +232,7 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                 ))
             }
         }
-        "code-signing-config" if parts.len() == 7 => {
+        "code-signing-config" if parts.len() == 2 => {
             let ok = name.len() == 21
                 && name.starts_with("csc-")
                 && name[4..]
@@ -259,7 +263,7 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                 })
                 .map(|t| LambdaResource::Other {
                     resource_type: t.name.clone(),
-                    name: parts[6..].join(":"),
+                    name: parts[1..].join(":"),
                 })
                 .ok_or_else(|| LambdaArnError::Kind(other.to_string()))
         }

@@ -4,6 +4,7 @@
 //!
 //! This crate does no IO and never prints.
 
+pub mod arn;
 pub mod condition;
 pub mod diagnostic;
 pub mod eval;

@@ -7,6 +7,7 @@
 //! (`{"Policy": "<policy as a JSON string>"}`) and `aws iam get-role` output (its
 //! `AssumeRolePolicyDocument`), with spans still pointing into the file.
 
+use crate::arn::Arn;
 use crate::condition::{
     parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, OpError,
 };
@@ -20,14 +21,14 @@ use base64::Engine as _;
 
 /// The result of reading one policy file.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub struct ParsedPolicy {
     /// Present when there is no error-level diagnostic.
     pub policy: Option<Policy>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Parses the text of a policy file.
-pub fn parse_policy(src: &str, file: FileId) -> Parsed {
+pub fn parse_policy(src: &str, file: FileId) -> ParsedPolicy {
     let mut p = Parser {
         file,
         diags: Vec::new(),
@@ -43,7 +44,7 @@ pub fn parse_policy(src: &str, file: FileId) -> Parsed {
         }
     };
     let has_error = p.diags.iter().any(Diagnostic::is_error);
-    Parsed {
+    ParsedPolicy {
         policy: if has_error { None } else { policy },
         diagnostics: p.diags,
     }
@@ -51,16 +52,61 @@ pub fn parse_policy(src: &str, file: FileId) -> Parsed {
 
 /// Parses a policy from an already-read JSON value (for documents embedded in other files,
 /// such as the managed-policy history).
-pub fn parse_policy_json(value: &Json, file: FileId) -> Parsed {
+pub fn parse_policy_json(value: &Json, file: FileId) -> ParsedPolicy {
     let mut p = Parser {
         file,
         diags: json::duplicate_keys(value),
     };
     let policy = p.unwrap_and_read(value);
     let has_error = p.diags.iter().any(Diagnostic::is_error);
-    Parsed {
+    ParsedPolicy {
         policy: if has_error { None } else { policy },
         diagnostics: p.diags,
+    }
+}
+
+/// A policy read as a policy of one type: the parsed policy, the type it was checked as, and
+/// every diagnostic of both steps.
+#[derive(Debug, Clone)]
+pub struct TypedPolicy {
+    /// Present when the text parsed, even if the element rules of `kind` found errors (a
+    /// linter still looks at it); [`TypedPolicy::usable`] is the policy to analyse.
+    pub policy: Option<Policy>,
+    /// The type the policy was checked as: the one asked for, or the one it looks like
+    /// ([`PolicyKind::detect`]); `None` when the text did not parse.
+    pub kind: Option<PolicyKind>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl TypedPolicy {
+    /// Whether parsing or the element rules found an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The policy, when neither parsing nor the element rules found an error.
+    pub fn usable(&self) -> Option<&Policy> {
+        self.policy.as_ref().filter(|_| !self.has_errors())
+    }
+}
+
+/// Parses the text of a policy file and applies the element rules of `kind`, or of the type
+/// the policy looks like when `kind` is `None`. This is the one way every command reads a
+/// policy.
+pub fn parse_policy_as(src: &str, file: FileId, kind: Option<PolicyKind>) -> TypedPolicy {
+    let parsed = parse_policy(src, file);
+    let mut diagnostics = parsed.diagnostics;
+    let kind = parsed
+        .policy
+        .as_ref()
+        .map(|policy| kind.unwrap_or_else(|| PolicyKind::detect(policy)));
+    if let (Some(policy), Some(kind)) = (&parsed.policy, kind) {
+        diagnostics.extend(check_kind(policy, kind));
+    }
+    TypedPolicy {
+        policy: parsed.policy,
+        kind,
+        diagnostics,
     }
 }
 
@@ -477,9 +523,7 @@ impl Parser {
         if text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()) {
             return Some(PrincipalEntry::Account(text.to_string()));
         }
-        if let Some([_, _, service, _, account, resource]) =
-            split_arn(text).filter(|_| text.starts_with("arn:"))
-        {
+        if let Some(arn) = Arn::parse(text) {
             if text.contains('*') || text.contains('?') {
                 self.err("wildcard-principal", format!("principal `{text}` has a partial wildcard"), span)
                     .with_label_mut("`*` is only valid as the whole principal")
@@ -487,8 +531,8 @@ impl Parser {
                     .push("to match many principals use `\"Principal\": \"*\"` with an `ArnLike` condition on `aws:PrincipalArn`".into());
                 return None;
             }
-            if service == "iam" && resource == "root" {
-                return Some(PrincipalEntry::Account(account.to_string()));
+            if arn.service == "iam" && arn.resource == "root" {
+                return Some(PrincipalEntry::Account(arn.account.to_string()));
             }
             return Some(PrincipalEntry::Arn(text.to_string()));
         }

@@ -212,19 +212,6 @@ pub fn arn_shape() -> Glob {
     }
 }
 
-/// Splits an ARN into its six components, or `None` if it has fewer.
-pub fn split_arn(arn: &str) -> Option<[&str; 6]> {
-    let mut it = arn.splitn(6, ':');
-    Some([
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    ])
-}
-
 /// The policy types of §5.2, each with its own element rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PolicyKind {
@@ -245,6 +232,28 @@ impl PolicyKind {
             PolicyKind::Session => "session policy",
             PolicyKind::Scp => "service control policy",
             PolicyKind::Rcp => "resource control policy",
+        }
+    }
+
+    /// The short, stable name used on the command line and in JSON output.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+        }
+    }
+
+    /// The type a policy most likely is when none is given: resource-based when a statement
+    /// names a principal (as in `aws lambda get-policy` output), identity-based otherwise.
+    pub fn detect(policy: &Policy) -> PolicyKind {
+        if policy.statements.iter().any(|s| s.principal.is_some()) {
+            PolicyKind::Resource
+        } else {
+            PolicyKind::Identity
         }
     }
 }

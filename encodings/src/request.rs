@@ -14,9 +14,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::arn::Arn;
 use crate::diagnostic::Diagnostic;
 use crate::json::{self, Json, JsonKind};
-use crate::policy::split_arn;
 use crate::span::{FileId, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,8 +85,13 @@ impl PrincipalKind {
         if principal == "anonymous" || principal == "*" {
             return PrincipalKind::Anonymous;
         }
-        let Some([_, partition, service, _, account, rest]) =
-            split_arn(principal).filter(|_| principal.starts_with("arn:"))
+        let Some(Arn {
+            partition,
+            service,
+            account,
+            resource: rest,
+            ..
+        }) = Arn::parse(principal)
         else {
             return PrincipalKind::Service {
                 name: principal.to_string(),
@@ -151,8 +156,8 @@ impl Request {
         resource_account: Option<&str>,
     ) -> Request {
         let resource_account = resource_account.map(str::to_string).unwrap_or_else(|| {
-            split_arn(resource)
-                .map(|p| p[4].to_string())
+            Arn::parse(resource)
+                .map(|a| a.account.to_string())
                 .unwrap_or_default()
         });
         let principal = principal.map(str::to_string).unwrap_or_else(|| {

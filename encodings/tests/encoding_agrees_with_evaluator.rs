@@ -11,7 +11,7 @@ use airtight_encodings::smt::compile::{compile_set, request_is};
 use airtight_encodings::smt::factory::{and, not};
 use airtight_encodings::smt::finite::finitize;
 use airtight_encodings::smt::solver::{solve, Outcome};
-use airtight_encodings::smt::symbolic::Symbolic;
+use airtight_encodings::smt::universe::universe;
 use airtight_encodings::span::FileId;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -278,7 +278,7 @@ fn request(r: &Req) -> Request {
 
 /// Whether the encoding says `request` is allowed by `set`.
 fn encoded_allows(set: &PolicySet, request: &Request) -> Option<bool> {
-    let mut sym = Symbolic::new(&[set]);
+    let mut sym = universe(&[set]);
     let decision = compile_set(&mut sym, set).ok()?;
     let fixed = request_is(&mut sym, request);
     let mut assertions = sym.well_formed.clone();

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use airtight_encodings::diagnostic::Diagnostic;
-use airtight_encodings::parse::{parse_policy, Parsed};
+use airtight_encodings::parse::{parse_policy, ParsedPolicy};
 use airtight_encodings::span::FileId;
 use airtight_tests::shared_corpus;
 
@@ -48,7 +48,7 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Parses a file, catching panics so that one bad file cannot hide the others.
-fn parse_file(path: &Path) -> Result<Parsed, String> {
+fn parse_file(path: &Path) -> Result<ParsedPolicy, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| format!("not UTF-8 at byte {}", e.utf8_error().valid_up_to()))?;

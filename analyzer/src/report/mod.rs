@@ -1,19 +1,22 @@
 //! Turning results into output: the only place where the core's plain-data diagnostics and
-//! spans become codespan-reporting diagnostics, text and JSON.
+//! spans become codespan-reporting diagnostics, text, JSON, SARIF, annotations and Markdown.
 //!
 //! - [`emit_diagnostics`] renders parser and loader diagnostics (file name, line, column,
-//!   snippet) for stderr.
-//! - [`text`] explains a result to a person; [`json`] describes it for programs.
+//!   snippet) for stderr;
+//! - one module per command, one renderer per format inside it: [`simulate`], [`query`],
+//!   [`deny_check`], [`diff`], [`lint`];
+//! - [`aws_cli`] writes the lines that confirm an example with AWS.
 
-pub mod answer;
+pub mod aws_cli;
+pub mod deny_check;
 pub mod diff;
-pub mod json;
-pub mod text;
+pub mod lint;
+pub mod query;
+pub mod simulate;
 
 use std::io;
 
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
-use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::span::Span;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::Files;
@@ -104,18 +107,6 @@ pub fn line_column(loader: &Loader, span: Span) -> (usize, usize) {
     match loader.files().location(span.file.0 as usize, range.start) {
         Ok(loc) => (loc.line_number, loc.column_number),
         Err(_) => (0, 0),
-    }
-}
-
-/// The short, stable name of a policy type used in JSON output and on the command line.
-pub fn policy_type(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Identity => "identity",
-        PolicyKind::Resource => "resource",
-        PolicyKind::Boundary => "boundary",
-        PolicyKind::Session => "session",
-        PolicyKind::Scp => "scp",
-        PolicyKind::Rcp => "rcp",
     }
 }
 

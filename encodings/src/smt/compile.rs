@@ -16,14 +16,14 @@
 
 use super::factory::{self, and, implies, ite, not, or, FALSE, TRUE};
 use super::segments::{glob_over, Seg};
-use super::symbolic::{Elem, KeyType, Symbolic, PK_ROLE, PK_SERVICE};
+use super::symbolic::{Elem, KeySort, KeyView, Symbolic, PK_ROLE, PK_SERVICE};
 use super::term::Term;
 use crate::condition::{BaseOp, Cmp, CondValue, Family, SetOp};
 use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
 use crate::policy::{
-    arn_shape, split_arn, Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock,
-    PrincipalEntry, Statement,
+    arn_shape, Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock, PrincipalEntry,
+    Statement,
 };
 use crate::span::Span;
 use crate::template::Piece;
@@ -240,7 +240,7 @@ fn abstract_template(
     let mut implied = vec![sym.cases_match(cases, &widened)];
     for v in m.template.variables() {
         if v.default.is_none() {
-            implied.push(key_present(sym, &v.key));
+            implied.push(sym.key_present(&v.key));
         }
     }
     let implied = and(implied);
@@ -271,15 +271,20 @@ fn principal_grants(sym: &mut Symbolic, block: &PrincipalBlock) -> R<Grants> {
                 account.push(and([sym.is_iam(), m]));
             }
             PrincipalEntry::Arn(arn) => {
-                let parts = split_arn(arn).filter(|_| arn.starts_with("arn:"));
-                match parts {
-                    Some([_, _, "sts", ..]) => {
+                let parsed = crate::arn::Arn::parse(arn);
+                match parsed {
+                    Some(a) if a.service == "sts" => {
                         return Err(CompileError::at(
                             format!("the session principal `{arn}`"),
                             e.span,
                         ))
                     }
-                    Some([_, _, "iam", _, acct, rest]) if rest.starts_with("role/") => {
+                    Some(crate::arn::Arn {
+                        service: "iam",
+                        account: acct,
+                        resource: rest,
+                        ..
+                    }) if rest.starts_with("role/") => {
                         let name = rest.rsplit('/').next().unwrap_or(rest);
                         let acct_m = factory::matches(
                             &mut sym.vars,
@@ -329,55 +334,8 @@ fn principal_grants(sym: &mut Symbolic, block: &PrincipalBlock) -> R<Grants> {
     Ok(g)
 }
 
-/// What a condition key is, symbolically.
-enum KeyView {
-    /// A plain context key.
-    Plain(String),
-    /// A key derived from the principal/resource: cases (guard, value segments).
-    Derived(Vec<(Term, Vec<Seg>)>),
-}
-
-fn key_view(sym: &mut Symbolic, key: &str) -> Option<KeyView> {
-    use super::symbolic::{PK_ANONYMOUS, PK_ROOT, PK_USER};
-    let c = |s: &str| vec![Seg::Const(s.into())];
-    let cases = match key {
-        "aws:principalarn" => sym.principal_arn_cases(),
-        "aws:principalaccount" => vec![
-            (sym.is_iam(), vec![Seg::Var(sym.account)]),
-            (sym.kind_is(PK_ANONYMOUS), c("anonymous")),
-        ],
-        "aws:principaltype" => vec![
-            (sym.kind_is(PK_ROOT), c("Account")),
-            (sym.kind_is(PK_ROLE), c("AssumedRole")),
-            (sym.kind_is(PK_USER), c("User")),
-            (sym.kind_is(PK_ANONYMOUS), c("Anonymous")),
-        ],
-        "aws:principalisawsservice" => vec![
-            (sym.is_iam(), c("false")),
-            (sym.kind_is(PK_SERVICE), c("true")),
-        ],
-        "aws:principalservicename" => vec![(sym.kind_is(PK_SERVICE), vec![Seg::Var(sym.service)])],
-        "aws:username" => vec![(sym.kind_is(PK_USER), vec![Seg::Var(sym.user_name)])],
-        "aws:resourceaccount" => {
-            let nonempty = factory::matches(
-                &mut sym.vars,
-                sym.resource_account,
-                Glob::wildcard("?*", false),
-            );
-            vec![(nonempty, vec![Seg::Var(sym.resource_account)])]
-        }
-        _ => {
-            return sym
-                .keys
-                .contains_key(key)
-                .then(|| KeyView::Plain(key.to_string()))
-        }
-    };
-    Some(KeyView::Derived(cases))
-}
-
 fn condition(sym: &mut Symbolic, c: &Condition) -> R<Term> {
-    let view = key_view(sym, &c.key.name).ok_or_else(|| {
+    let view = sym.key_view(&c.key.name).ok_or_else(|| {
         CompileError::at(format!("condition key `{}`", c.key.written), c.key.span)
     })?;
     let negated = c.op.base.is_negated();
@@ -453,7 +411,7 @@ fn null_test(c: &Condition, present: Term) -> Term {
 }
 
 /// The single-value test on one element of a plain key.
-fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term> {
+fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeySort) -> R<Term> {
     let family = c.op.base.family();
     let negated = c.op.base.is_negated();
     let wrong = || {
@@ -471,7 +429,7 @@ fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term
             return single_test_segs(sym, c, &[Seg::Var(*v)])
         }
         (Family::Numeric, Elem::Int(v)) => {
-            let KeyType::Num { scale } = ty else {
+            let KeySort::Num { scale } = ty else {
                 return Err(wrong());
             };
             or(c.values
@@ -487,7 +445,7 @@ fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term
                 })
                 .collect::<Vec<_>>())
         }
-        (Family::Date, Elem::Int(v)) if ty == KeyType::Date => or(c
+        (Family::Date, Elem::Int(v)) if ty == KeySort::Date => or(c
             .values
             .iter()
             .filter_map(|p| match &p.value {
@@ -522,8 +480,8 @@ fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term
                     };
                     Some(and([
                         fam,
-                        factory::int_cmp(&sym.vars, *addr, Cmp::Ge, ip_enc(lo)),
-                        factory::int_cmp(&sym.vars, *addr, Cmp::Le, ip_enc(hi)),
+                        factory::int_cmp(&sym.vars, *addr, Cmp::Ge, super::symbolic::ip_enc(lo)),
+                        factory::int_cmp(&sym.vars, *addr, Cmp::Le, super::symbolic::ip_enc(hi)),
                     ]))
                 }
                 _ => None,
@@ -533,16 +491,6 @@ fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeyType) -> R<Term
         _ => return Err(wrong()),
     };
     Ok(if negated { not(any) } else { any })
-}
-
-/// Encodes an IP address as a signed integer, preserving order (`bits - 2^127`).
-pub fn ip_enc(bits: u128) -> i128 {
-    (bits as i128).wrapping_add(i128::MIN)
-}
-
-/// Decodes [`ip_enc`].
-pub fn ip_dec(enc: i128) -> u128 {
-    enc.wrapping_sub(i128::MIN) as u128
 }
 
 /// The single-value test for a string-valued element given as segments.
@@ -631,7 +579,8 @@ fn variable_equality(
             span,
         ));
     };
-    let view = key_view(sym, &pv.key)
+    let view = sym
+        .key_view(&pv.key)
         .ok_or_else(|| CompileError::at(format!("the policy variable `{}`", pv.written), span))?;
     let (present, eq) = match view {
         KeyView::Plain(name) => {
@@ -682,7 +631,7 @@ fn variable_equality(
 /// The context key `key` (lower-cased) is present with the single value `value`. A key the
 /// policies never mention is unconstrained (callers add it to the decoded request).
 pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
-    match key_view(sym, key) {
+    match sym.key_view(key) {
         None => TRUE,
         Some(KeyView::Derived(cases)) => sym.cases_match(&cases, &Glob::literal(value, false)),
         Some(KeyView::Plain(name)) => {
@@ -700,19 +649,6 @@ pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
             .equals(sym, value);
             and([factory::var(k.present), v])
         }
-    }
-}
-
-/// The context key `key` (lower-cased) is present.
-pub fn key_present(sym: &mut Symbolic, key: &str) -> Term {
-    match key_view(sym, key) {
-        None => FALSE,
-        Some(KeyView::Derived(cases)) => or(cases.into_iter().map(|(g, _)| g).collect::<Vec<_>>()),
-        Some(KeyView::Plain(name)) => sym
-            .keys
-            .get(&name)
-            .map(|k| factory::var(k.present))
-            .unwrap_or(FALSE),
     }
 }
 
@@ -767,14 +703,14 @@ pub fn request_is(sym: &mut Symbolic, request: &crate::request::Request) -> Term
 
 struct KeyVarView {
     elem: Elem,
-    ty: KeyType,
+    ty: KeySort,
 }
 
 impl KeyVarView {
     fn equals(&self, sym: &mut Symbolic, value: &str) -> Term {
         match (&self.elem, self.ty) {
             (Elem::Str(x), _) => factory::matches(&mut sym.vars, *x, Glob::literal(value, false)),
-            (Elem::Int(x), KeyType::Num { scale }) => match crate::condition::Decimal::parse(value)
+            (Elem::Int(x), KeySort::Num { scale }) => match crate::condition::Decimal::parse(value)
                 .filter(|d| d.scale <= scale)
                 .and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale)))
             {
@@ -796,7 +732,7 @@ impl KeyVarView {
                     } else {
                         not(factory::var(*v6))
                     },
-                    factory::int_eq(&sym.vars, *addr, ip_enc(bits)),
+                    factory::int_eq(&sym.vars, *addr, super::symbolic::ip_enc(bits)),
                 ]),
                 None => FALSE,
             },

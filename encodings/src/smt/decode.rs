@@ -3,10 +3,9 @@
 //! Strings come from [`super::finite::choose_strings`], which prefers values taken from the
 //! policies and plausible defaults (`123456789012`, `us-east-1`) over solver junk.
 
-use super::compile::ip_dec;
 use super::finite::{choose_strings, Finite};
 use super::symbolic::{
-    Elem, KeyType, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR,
+    Elem, KeySort, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR,
 };
 use crate::condition::{format_date, format_ip, Decimal};
 use crate::request::{ContextValue, Request};
@@ -66,14 +65,16 @@ pub fn decode(
         let elem = |e: &Elem| -> String {
             match (e, key.ty) {
                 (Elem::Str(v), _) => s(*v),
-                (Elem::Int(v), KeyType::Num { scale }) => Decimal {
+                (Elem::Int(v), KeySort::Num { scale }) => Decimal {
                     mantissa: int(*v),
                     scale,
                 }
                 .to_string_normalized(),
                 (Elem::Int(v), _) => format_date(i64::try_from(int(*v)).unwrap_or(0)),
                 (Elem::Bool(b), _) => bools[b.0 as usize].to_string(),
-                (Elem::Ip(v6, addr), _) => format_ip(bools[v6.0 as usize], ip_dec(int(*addr))),
+                (Elem::Ip(v6, addr), _) => {
+                    format_ip(bools[v6.0 as usize], super::symbolic::ip_dec(int(*addr)))
+                }
             }
         };
         let value = match key.count {

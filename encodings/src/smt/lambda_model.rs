@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::compile::key_present;
 use super::factory::{self, and, implies, not, or};
 use super::symbolic::{Symbolic, RK_STAR};
 use super::term::Term;
@@ -167,7 +166,7 @@ pub fn add_lambda_model(sym: &mut Symbolic, sets: &[&PolicySet]) {
     let mut rules = Vec::new();
     for ((star, formats, unsupported), actions) in shapes {
         let mut shape = vec![resource_term(sym, star, &formats)];
-        shape.extend(unsupported.iter().map(|k| not(key_present(sym, k))));
+        shape.extend(unsupported.iter().map(|k| not(sym.key_present(k))));
         rules.push(implies(or(actions), and(shape)));
     }
     sym.well_formed.push(implies(is_lambda, or(names)));

@@ -6,6 +6,7 @@
 //! | [`term`], [`factory`] | the term IR and its simplifying constructors |
 //! | [`symbolic`] | the symbolic request: variables for every part of a request |
 //! | [`lambda_model`] | what a Lambda request can look like (service data) |
+//! | [`universe`] | the requests a question ranges over: the symbolic request and its models |
 //! | [`segments`] | globs over structured strings (principal and resource ARNs) |
 //! | [`compile`] | policy sets → decision terms, mirroring the evaluator |
 //! | [`finite`] | string atoms → class indices ("partition strings") |
@@ -23,3 +24,4 @@ pub mod segments;
 pub mod solver;
 pub mod symbolic;
 pub mod term;
+pub mod universe;

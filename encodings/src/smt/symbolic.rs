@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use super::factory::{self, and, not, or};
+use super::factory::{self, and, not, or, FALSE};
 use super::segments::{glob_over, Seg};
 use super::term::{BoolVar, IntVar, StrVar, Term, Vars};
 use crate::condition::{Family, SetOp};
@@ -26,6 +26,7 @@ use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
 use crate::partition::Domain;
 use crate::policy::Policy;
+use crate::service_data::ServiceData;
 
 pub const PK_ROOT: i128 = 0;
 pub const PK_ROLE: i128 = 1;
@@ -35,23 +36,10 @@ pub const PK_ANONYMOUS: i128 = 4;
 pub const RK_STAR: i128 = 0;
 pub const RK_ARN: i128 = 1;
 
-/// Keys whose request values are lists (ArrayOf… in the Service Authorization Reference).
-pub const MULTIVALUED_KEYS: [&str; 10] = [
-    "aws:tagkeys",
-    "aws:calledvia",
-    "aws:principalorgpaths",
-    "aws:resourceorgpaths",
-    "aws:sourceorgpaths",
-    "aws:principalservicenameslist",
-    "aws:vpceorgpaths",
-    "lambda:layer",
-    "lambda:subnetids",
-    "lambda:securitygroupids",
-];
-
-/// The value type a context key is modelled with.
+/// The sort a context key's values are modelled with (not to be confused with the service
+/// data's [`crate::service_data::KeyType`], the type AWS documents for the key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
+pub enum KeySort {
     Str,
     /// Integers scaled by `10^scale`.
     Num {
@@ -74,7 +62,7 @@ pub enum Elem {
 #[derive(Debug, Clone)]
 pub struct KeyVar {
     pub written: String,
-    pub ty: KeyType,
+    pub ty: KeySort,
     pub present: BoolVar,
     /// `Some(n)` for a multivalued key: the list holds `elems[..n]`.
     pub count: Option<IntVar>,
@@ -130,7 +118,9 @@ fn lit(text: &str) -> Glob {
 }
 
 impl Symbolic {
-    /// Builds the symbolic request for everything the given policy sets mention.
+    /// Builds the variables of a request for everything the given policy sets mention, with
+    /// the well-formedness every request has. What restricts the requests further (the
+    /// service models, who the callers are) is added by [`super::universe::universe`].
     pub fn new(sets: &[&PolicySet]) -> Symbolic {
         let mut vars = Vars::default();
         let principal_kind = vars.new_int("principal.kind", PK_ROOT, PK_ANONYMOUS);
@@ -214,16 +204,6 @@ impl Symbolic {
             sym.add_key(&name, &u);
         }
         sym.add_well_formedness();
-        super::lambda_model::add_lambda_model(&mut sym, sets);
-        // Identity policies, boundaries and session policies attach to users and roles, never to
-        // the account root user: a set that has them is evaluated for such a caller.
-        if sets
-            .iter()
-            .any(|s| !s.identity.is_empty() || s.boundary.is_some() || s.session.is_some())
-        {
-            let not_root = not(sym.kind_is(PK_ROOT));
-            sym.well_formed.push(not_root);
-        }
         sym
     }
 
@@ -239,24 +219,29 @@ impl Symbolic {
             .all(|f| matches!(f, Family::String | Family::Arn))
             || u.as_variable
         {
-            KeyType::Str
+            KeySort::Str
         } else if typed.iter().all(|f| *f == Family::Numeric) {
-            KeyType::Num {
+            KeySort::Num {
                 scale: u.max_scale + 1,
             }
         } else if typed.iter().all(|f| *f == Family::Date) {
-            KeyType::Date
+            KeySort::Date
         } else if typed.iter().all(|f| *f == Family::Bool) {
-            KeyType::Bool
+            KeySort::Bool
         } else if typed.iter().all(|f| *f == Family::Ip) {
-            KeyType::Ip
+            KeySort::Ip
         } else {
             // Mixed families (or Binary): modelled as a string; the compiler rejects the
             // operators it cannot encode on it, so nothing is silently dropped.
-            KeyType::Str
+            KeySort::Str
         };
-        let multi = MULTIVALUED_KEYS.contains(&name)
-            || (u.set_ops > 0 && !u.as_variable && !is_known_single(name));
+        // The service data says which keys are lists (ArrayOf… in the Service Authorization
+        // Reference); a key it does not know is a list when the policies use set operators
+        // on it.
+        let multi = match ServiceData::get().condition_key(name) {
+            Some(info) => info.multivalued,
+            None => u.set_ops > 0 && !u.as_variable,
+        };
         let n = if multi { u.set_ops.max(1) } else { 1 };
         let present = self.vars.new_bool(&format!("{name}.present"));
         let count = multi.then(|| self.vars.new_int(&format!("{name}.count"), 0, n as i128));
@@ -268,23 +253,23 @@ impl Symbolic {
                 name.to_string()
             };
             elems.push(match ty {
-                KeyType::Str => Elem::Str(self.vars.new_str(
+                KeySort::Str => Elem::Str(self.vars.new_str(
                     &label,
                     Domain {
                         forbidden: vec![],
                         min_len: 0,
                     },
                 )),
-                KeyType::Num { .. } => {
+                KeySort::Num { .. } => {
                     Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30)))
                 }
-                KeyType::Date => Elem::Int(self.vars.new_int(
+                KeySort::Date => Elem::Int(self.vars.new_int(
                     &label,
                     -62_135_596_800_000,
                     253_402_300_799_999,
                 )),
-                KeyType::Bool => Elem::Bool(self.vars.new_bool(&label)),
-                KeyType::Ip => Elem::Ip(
+                KeySort::Bool => Elem::Bool(self.vars.new_bool(&label)),
+                KeySort::Ip => Elem::Ip(
                     self.vars.new_bool(&format!("{label}.v6")),
                     self.vars.new_int(&label, i128::MIN, i128::MAX),
                 ),
@@ -314,7 +299,7 @@ impl Symbolic {
         }
         for e in &elems {
             if let Elem::Ip(v6, addr) = e {
-                let v4_max = super::compile::ip_enc(u128::from(u32::MAX));
+                let v4_max = ip_enc(u128::from(u32::MAX));
                 let in_v4 = factory::int_cmp(&self.vars, *addr, crate::condition::Cmp::Le, v4_max);
                 self.well_formed.push(or([factory::var(*v6), in_v4]));
             }
@@ -384,6 +369,63 @@ impl Symbolic {
             }
         }
         self.well_formed.extend(wf);
+    }
+
+    /// How a condition key is seen in this request: a plain variable, or a view of the
+    /// principal and resource structure (cases of guard and segments).
+    pub fn key_view(&mut self, key: &str) -> Option<KeyView> {
+        let c = |s: &str| vec![Seg::Const(s.into())];
+        let cases = match key {
+            "aws:principalarn" => self.principal_arn_cases(),
+            "aws:principalaccount" => vec![
+                (self.is_iam(), vec![Seg::Var(self.account)]),
+                (self.kind_is(PK_ANONYMOUS), c("anonymous")),
+            ],
+            "aws:principaltype" => vec![
+                (self.kind_is(PK_ROOT), c("Account")),
+                (self.kind_is(PK_ROLE), c("AssumedRole")),
+                (self.kind_is(PK_USER), c("User")),
+                (self.kind_is(PK_ANONYMOUS), c("Anonymous")),
+            ],
+            "aws:principalisawsservice" => vec![
+                (self.is_iam(), c("false")),
+                (self.kind_is(PK_SERVICE), c("true")),
+            ],
+            "aws:principalservicename" => {
+                vec![(self.kind_is(PK_SERVICE), vec![Seg::Var(self.service)])]
+            }
+            "aws:username" => vec![(self.kind_is(PK_USER), vec![Seg::Var(self.user_name)])],
+            "aws:resourceaccount" => {
+                let nonempty = factory::matches(
+                    &mut self.vars,
+                    self.resource_account,
+                    Glob::wildcard("?*", false),
+                );
+                vec![(nonempty, vec![Seg::Var(self.resource_account)])]
+            }
+            _ => {
+                return self
+                    .keys
+                    .contains_key(key)
+                    .then(|| KeyView::Plain(key.to_string()))
+            }
+        };
+        Some(KeyView::Derived(cases))
+    }
+
+    /// The context key `key` (lower-cased) is present.
+    pub fn key_present(&mut self, key: &str) -> Term {
+        match self.key_view(key) {
+            None => FALSE,
+            Some(KeyView::Derived(cases)) => {
+                or(cases.into_iter().map(|(g, _)| g).collect::<Vec<_>>())
+            }
+            Some(KeyView::Plain(name)) => self
+                .keys
+                .get(&name)
+                .map(|k| factory::var(k.present))
+                .unwrap_or(FALSE),
+        }
     }
 
     pub fn is_iam(&self) -> Term {
@@ -476,10 +518,6 @@ impl Symbolic {
     }
 }
 
-fn is_known_single(name: &str) -> bool {
-    name.starts_with("aws:") && !MULTIVALUED_KEYS.contains(&name)
-}
-
 fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
     let note_var = |key: &str, written: &str, usage: &mut BTreeMap<String, Usage>| {
         let u = usage.entry(key.to_string()).or_default();
@@ -525,4 +563,22 @@ fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
             }
         }
     }
+}
+
+/// What a condition key is, symbolically.
+pub enum KeyView {
+    /// A plain context key.
+    Plain(String),
+    /// A key derived from the principal/resource: cases (guard, value segments).
+    Derived(Vec<(Term, Vec<Seg>)>),
+}
+
+/// Encodes an IP address as a signed integer, preserving order (`bits - 2^127`).
+pub fn ip_enc(bits: u128) -> i128 {
+    (bits as i128).wrapping_add(i128::MIN)
+}
+
+/// Decodes [`ip_enc`].
+pub fn ip_dec(enc: i128) -> u128 {
+    enc.wrapping_sub(i128::MIN) as u128
 }

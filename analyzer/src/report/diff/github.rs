@@ -7,9 +7,9 @@
 
 use std::io;
 
-use super::{findings, unknown_reason, Direction};
-use crate::diff::command::DiffReport;
+use super::{views, Direction};
 use crate::load::Loader;
+use airtight_analysis::diff::report::DiffReport;
 
 /// Escapes a message (the data after `::`).
 pub fn escape_data(s: &str) -> String {
@@ -24,7 +24,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
-    for f in findings(report) {
+    for f in views(report) {
         let (command, title) = match f.direction {
             Direction::Gained => ("error", "airtight: new access"),
             Direction::Lost => ("notice", "airtight: removed access"),
@@ -55,7 +55,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
     for f in &report.files {
         let problem = match f.verdict() {
             "invalid" => Some("the policy has errors; see the job log".to_string()),
-            "unknown" => unknown_reason(f).map(|r| format!("no answer: {r}")),
+            "unknown" => f.unknown_reason().map(|r| format!("no answer: {r}")),
             _ => None,
         };
         if let Some(message) = problem {

@@ -27,13 +27,12 @@ use std::io;
 use airtight_encodings::eval::Evaluation;
 use serde_json::{json, Value};
 
-use super::{findings, tally, unknown_reason, Direction, Finding};
-use crate::diff::command::DiffReport;
+use super::{views, Direction, ExampleView};
 use crate::load::Loader;
-use crate::report::policy_type;
+use airtight_analysis::diff::report::DiffReport;
 
 pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
-    let all: Vec<Finding<'_>> = findings(report).collect();
+    let all: Vec<ExampleView<'_>> = views(report).collect();
     let files: Vec<Value> = report
         .files
         .iter()
@@ -46,9 +45,9 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
             };
             json!({
                 "path": f.path,
-                "kind": policy_type(f.kind),
+                "kind": f.kind.short_name(),
                 "verdict": f.verdict(),
-                "reason": unknown_reason(f),
+                "reason": f.unknown_reason(),
                 "old": f.old.map(|id| loader.name(id)),
                 "new": f.new.map(|id| loader.name(id)),
                 "new_access": of(Direction::Gained),
@@ -58,17 +57,17 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
         .collect();
     let mut summary = serde_json::Map::new();
     summary.insert("files".into(), report.files.len().into());
-    for (verdict, n) in tally(report) {
+    for (verdict, n) in report.tally() {
         summary.insert(verdict.into(), n.into());
     }
     json!({ "files": files, "summary": summary, "skipped": report.skipped })
 }
 
-fn counterexample(loader: &Loader, f: &Finding<'_>) -> Value {
+fn counterexample(loader: &Loader, f: &ExampleView<'_>) -> Value {
     let side = |e: &Evaluation| {
         json!({
             "decision": e.decision.as_str(),
-            "deciding": e.deciding.iter().filter(|s| s.file.0 != u32::MAX).map(|s| crate::report::json::statement(loader, s)).collect::<Vec<_>>(),
+            "deciding": e.deciding.iter().filter(|s| !loader.is_builtin(s.file)).map(|s| crate::report::simulate::json::statement(loader, s)).collect::<Vec<_>>(),
             "reason": e.reason,
         })
     };

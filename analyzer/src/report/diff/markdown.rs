@@ -3,9 +3,9 @@
 
 use std::io;
 
-use super::{findings, tally, unknown_reason, verdict_words, Direction};
-use crate::diff::command::DiffReport;
+use super::{verdict_words, views, Direction};
 use crate::load::Loader;
+use airtight_analysis::diff::report::DiffReport;
 
 /// Escapes text for a table cell or a line of prose.
 fn cell(s: &str) -> String {
@@ -13,7 +13,7 @@ fn cell(s: &str) -> String {
 }
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
-    let all: Vec<_> = findings(report).collect();
+    let all: Vec<_> = views(report).collect();
     let new_files = report
         .files
         .iter()
@@ -49,7 +49,8 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
             count(Direction::Lost)
         )?;
     }
-    let counts: Vec<String> = tally(report)
+    let counts: Vec<String> = report
+        .tally()
         .into_iter()
         .filter(|(_, n)| *n > 0)
         .map(|(v, n)| format!("{n} {}", v.replace('_', " ")))
@@ -58,7 +59,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
     writeln!(w, "{} file(s): {}", report.files.len(), counts.join(", "))?;
     for f in &report.files {
         let mine: Vec<_> = all.iter().filter(|x| std::ptr::eq(x.file, f)).collect();
-        let reason = unknown_reason(f);
+        let reason = f.unknown_reason();
         if mine.is_empty() && reason.is_none() {
             continue;
         }

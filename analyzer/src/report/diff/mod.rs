@@ -2,8 +2,8 @@
 //! the policy), [`json`] for programs (a public contract), [`sarif`] for code scanning,
 //! [`github`] for workflow annotations and [`markdown`] for pull-request comments.
 //!
-//! Every format shows the same findings, from [`findings`]: one per certified example, with
-//! its one-line summary and the statement responsible.
+//! Every format shows the same examples, from [`views`]: one per certified example, with its
+//! one-line summary and the statement responsible.
 
 pub mod github;
 pub mod json;
@@ -15,60 +15,30 @@ use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
-use crate::diff::command::{DiffReport, FileReport, Outcome};
-use crate::diff::compare::Example;
-use crate::diff::summary::PatternAt;
+use airtight_analysis::diff::compare::Example;
+pub use airtight_analysis::diff::report::Direction;
+use airtight_analysis::diff::report::{DiffReport, DirectedExample, FileDiff, FileOutcome};
+use airtight_analysis::diff::summary::PatternAt;
+
 use crate::load::Loader;
-use crate::report::answer::{context_entries, shell_quote};
+use crate::report::aws_cli::{context_entries, shell_quote};
 use crate::report::{byte_range, line_column};
 
-/// Which way an example goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// NEW allows it, OLD did not.
-    Gained,
-    /// OLD allowed it, NEW does not.
-    Lost,
-}
-
-impl Direction {
-    /// The stable rule id (SARIF `ruleId`, text diagnostic code).
-    pub fn rule(self) -> &'static str {
-        match self {
-            Direction::Gained => "airtight/new-access",
-            Direction::Lost => "airtight/removed-access",
-        }
-    }
-}
-
-/// One certified example of a file, with its direction.
-pub struct Finding<'a> {
-    pub file: &'a FileReport,
+/// One certified example as reports show it: [`DirectedExample`] with what rendering needs
+/// from the file database (patterns as written, positions, confirmation lines).
+#[derive(Clone, Copy)]
+pub struct ExampleView<'a> {
+    pub file: &'a FileDiff,
     pub direction: Direction,
     pub example: &'a Example,
 }
 
-/// Every finding of the report, file by file, new access first.
-pub fn findings(report: &DiffReport) -> impl Iterator<Item = Finding<'_>> {
-    report.files.iter().flat_map(|file| {
-        let c = file.comparison();
-        let gained = c
-            .into_iter()
-            .flat_map(|c| c.new_access.iter())
-            .map(move |e| Finding {
-                file,
-                direction: Direction::Gained,
-                example: e,
-            });
-        let lost = c
-            .into_iter()
-            .flat_map(|c| c.removed_access.iter())
-            .map(move |e| Finding {
-                file,
-                direction: Direction::Lost,
-                example: e,
-            });
-        gained.chain(lost)
+/// Every example of the report, file by file, new access first.
+pub fn views(report: &DiffReport) -> impl Iterator<Item = ExampleView<'_>> {
+    report.examples().map(|d: DirectedExample<'_>| ExampleView {
+        file: d.file,
+        direction: d.direction,
+        example: d.example,
     })
 }
 
@@ -91,7 +61,7 @@ pub fn written(loader: &Loader, pattern: &PatternAt) -> String {
     }
 }
 
-impl Finding<'_> {
+impl ExampleView<'_> {
     /// The example request, its action spelled as the policy writes it when the policy names
     /// it literally (actions are case-insensitive; the solver works on folded text).
     pub fn request(&self, loader: &Loader) -> Request {
@@ -117,8 +87,8 @@ impl Finding<'_> {
             .sentence(&self.example.request, verb, other, &|p| written(loader, p));
         // For a file that exists on one side only, what the other side did says nothing.
         let lone = match self.file.outcome {
-            Outcome::Added(_) => Some("the policy is new"),
-            Outcome::Removed(_) => Some("the policy was removed"),
+            FileOutcome::Added(_) => Some("the policy is new"),
+            FileOutcome::Removed(_) => Some("the policy was removed"),
             _ => None,
         };
         match (lone, sentence.split_once("; ")) {
@@ -140,13 +110,10 @@ impl Finding<'_> {
 
     /// The file holding the responsible statement.
     pub fn side_file(&self) -> Option<airtight_encodings::span::FileId> {
-        match self.direction {
-            Direction::Gained => self.file.new,
-            Direction::Lost => self.file.old,
-        }
+        self.file.side(self.direction)
     }
 
-    /// `(line, column, end line, end column)` of [`Finding::span`], 1-based.
+    /// `(line, column, end line, end column)` of [`ExampleView::span`], 1-based.
     pub fn region(&self, loader: &Loader) -> Option<(usize, usize, usize, usize)> {
         let span = self.span()?;
         let (line, column) = line_column(loader, span);
@@ -194,41 +161,8 @@ impl Finding<'_> {
     }
 }
 
-/// Counts of files per verdict, in a fixed order.
-pub fn tally(report: &DiffReport) -> Vec<(&'static str, usize)> {
-    let order = [
-        "new_access",
-        "both",
-        "removed_access",
-        "equivalent",
-        "added",
-        "removed",
-        "unknown",
-        "invalid",
-    ];
-    order
-        .iter()
-        .map(|v| {
-            (
-                *v,
-                report.files.iter().filter(|f| f.verdict() == *v).count(),
-            )
-        })
-        .collect()
-}
-
-/// Why a file's answer is unknown, if it is.
-pub fn unknown_reason(file: &FileReport) -> Option<String> {
-    match &file.outcome {
-        Outcome::Internal(e) => Some(e.clone()),
-        _ => file
-            .comparison()
-            .and_then(|c| c.unknown.as_ref().map(|u| u.0.clone())),
-    }
-}
-
 /// The words a person reads for a verdict.
-pub fn verdict_words(file: &FileReport) -> &'static str {
+pub fn verdict_words(file: &FileDiff) -> &'static str {
     match file.verdict() {
         "equivalent" => "equivalent (proved: same access)",
         "new_access" => "grants new access",

@@ -12,9 +12,9 @@ use std::io;
 
 use serde_json::{json, Value};
 
-use super::{findings, unknown_reason, written, Direction, Finding};
-use crate::diff::command::DiffReport;
+use super::{views, written, Direction, ExampleView};
 use crate::load::Loader;
+use airtight_analysis::diff::report::DiffReport;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const HELP: &str = "https://github.com/airtight/airtight/blob/main/docs/diff.md";
@@ -95,14 +95,14 @@ fn location(path: &str, region: Option<(usize, usize, usize, usize)>) -> Value {
     })
 }
 
-fn result(loader: &Loader, f: &Finding<'_>) -> Value {
+fn result(loader: &Loader, f: &ExampleView<'_>) -> Value {
     let rule = f.direction.rule();
     let region = match f.direction {
         Direction::Gained => f.region(loader),
         Direction::Lost => None,
     };
     let s = &f.example.summary;
-    let pattern = |p: &Option<crate::diff::summary::PatternAt>| {
+    let pattern = |p: &Option<airtight_analysis::diff::summary::PatternAt>| {
         p.as_ref().map(|p| written(loader, p)).unwrap_or_default()
     };
     let print = fingerprint(&[
@@ -130,7 +130,7 @@ fn result(loader: &Loader, f: &Finding<'_>) -> Value {
 }
 
 pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
-    let mut results: Vec<Value> = findings(report).map(|f| result(loader, &f)).collect();
+    let mut results: Vec<Value> = views(report).map(|f| result(loader, &f)).collect();
     for f in &report.files {
         let (rule, text) = match f.verdict() {
             "invalid" => (
@@ -141,7 +141,7 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
                 "airtight/unknown",
                 format!(
                     "no verdict: {}",
-                    unknown_reason(f).unwrap_or_else(|| "unknown".into())
+                    f.unknown_reason().unwrap_or_else(|| "unknown".into())
                 ),
             ),
             _ => continue,

@@ -7,13 +7,13 @@ use std::io;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
-use super::{findings, tally, unknown_reason, verdict_words, Direction, Finding};
-use crate::diff::command::DiffReport;
+use super::{verdict_words, views, Direction, ExampleView};
 use crate::load::Loader;
 use crate::report::{byte_range, emit};
+use airtight_analysis::diff::report::DiffReport;
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> io::Result<()> {
-    let all: Vec<Finding<'_>> = findings(report).collect();
+    let all: Vec<ExampleView<'_>> = views(report).collect();
     for f in &report.files {
         let color = match f.verdict() {
             "equivalent" => Color::Green,
@@ -26,7 +26,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
         write!(w, "{}", verdict_words(f))?;
         w.reset()?;
         writeln!(w, " ({})", f.kind.name())?;
-        if let Some(reason) = unknown_reason(f) {
+        if let Some(reason) = f.unknown_reason() {
             writeln!(w, "  no answer: {reason}")?;
         }
         for finding in all.iter().filter(|x| std::ptr::eq(x.file, f)) {
@@ -40,7 +40,8 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
             report.skipped.join(", ")
         )?;
     }
-    let counts: Vec<String> = tally(report)
+    let counts: Vec<String> = report
+        .tally()
         .into_iter()
         .filter(|(_, n)| *n > 0)
         .map(|(v, n)| format!("{n} {}", v.replace('_', " ")))
@@ -57,7 +58,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
     )
 }
 
-fn example(loader: &Loader, f: &Finding<'_>, w: &mut dyn WriteColor) -> io::Result<()> {
+fn example(loader: &Loader, f: &ExampleView<'_>, w: &mut dyn WriteColor) -> io::Result<()> {
     let (severity, title) = match f.direction {
         Direction::Gained => (cs::Severity::Warning, "new access"),
         Direction::Lost => (cs::Severity::Note, "removed access"),

@@ -1,0 +1,67 @@
+//! Policies airtight brings itself, each with a name so that a pointer into one reads as
+//! such (`<built-in: allow everything>`) rather than as a file.
+//!
+//! A guardrail (permissions boundary, session policy, SCP, RCP) grants nothing by itself, so a
+//! change to one is judged by what it lets through [`ALLOW_ALL`]; an added or removed policy
+//! is compared with [`EMPTY`].
+
+use airtight_encodings::parse::parse_policy;
+use airtight_encodings::policy::Policy;
+use airtight_encodings::span::FileId;
+
+/// An identity policy that allows everything.
+pub const ALLOW_ALL: BuiltIn = BuiltIn {
+    name: "<built-in: allow everything>",
+    text: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+};
+
+/// A policy with no statement.
+pub const EMPTY: BuiltIn = BuiltIn {
+    name: "<built-in: no statement>",
+    text: r#"{"Version":"2012-10-17","Statement":[]}"#,
+};
+
+/// A named policy text.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltIn {
+    /// The name reports show for it.
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+impl BuiltIn {
+    /// The policy, its spans in `file` (the caller registers `name` and `text` under it).
+    pub fn policy(&self, file: FileId) -> Option<Policy> {
+        parse_policy(self.text, file).policy
+    }
+}
+
+/// The built-in policies a diff compares against.
+#[derive(Debug, Clone)]
+pub struct Baselines {
+    pub empty: Policy,
+    pub allow_all: Policy,
+}
+
+impl Baselines {
+    /// Parses [`EMPTY`] and [`ALLOW_ALL`] with their spans in the given files.
+    pub fn new(empty_file: FileId, allow_all_file: FileId) -> Option<Baselines> {
+        Some(Baselines {
+            empty: EMPTY.policy(empty_file)?,
+            allow_all: ALLOW_ALL.policy(allow_all_file)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_policies_parse() {
+        let b = Baselines::new(FileId(0), FileId(1)).expect("built-in policies parse");
+        assert!(b.empty.statements.is_empty());
+        assert_eq!(b.allow_all.statements.len(), 1);
+        assert_eq!(b.allow_all.file, FileId(1));
+    }
+}

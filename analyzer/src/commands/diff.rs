@@ -1,0 +1,145 @@
+//! `airtight diff`: read the pairs (files, directories or git revisions), parse both
+//! versions, compare them ([`airtight_analysis::diff`]), render the report, choose the exit
+//! code.
+
+use airtight_analysis::diff::report::{
+    compare_all, DiffReport, FileDiff, FileOutcome, PolicyPair, PolicyVersion,
+};
+use airtight_encodings::policy::PolicyKind;
+
+use crate::cli::{DiffArgs, DiffFormat, FailOn, Io, KindArg};
+use crate::exit::Exit;
+use crate::load::git::from_git;
+use crate::load::pairs::{from_paths, FilePair, Version};
+use crate::load::Loader;
+use crate::report;
+
+/// Runs `airtight diff`.
+pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    let pairs = match (&args.git, args.paths.as_slice()) {
+        (Some(range), paths) => from_git(range, paths),
+        (None, [old, new]) => from_paths(old, new),
+        (None, _) => {
+            let _ = writeln!(
+                io.err,
+                "error: give OLD and NEW (two files or two directories), or --git BASE..HEAD"
+            );
+            return Exit::BadInput;
+        }
+    };
+    let pairs = match pairs {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    let mut loader = Loader::new();
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let (parsed, skipped) = parse_pairs(pairs, args.kind.map(KindArg::kind), &mut loader);
+    let report = DiffReport {
+        files: compare_all(parsed, &baselines, &args.options()),
+        skipped,
+    };
+    let diagnostics = loader.diagnostics().to_vec();
+    let _ = report::emit_diagnostics(&loader, &diagnostics, io.err);
+    let written = match args.format {
+        DiffFormat::Text => report::diff::text::render(&loader, &report, io.out),
+        DiffFormat::Json => report::diff::json::render(&loader, &report, io.out),
+        DiffFormat::Sarif => report::diff::sarif::render(&loader, &report, io.out),
+        DiffFormat::Github => report::diff::github::render(&loader, &report, io.out),
+        DiffFormat::Markdown => report::diff::markdown::render(&loader, &report, io.out),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(io.err, "error: cannot write the report: {e}");
+    }
+    for f in &report.files {
+        if let FileOutcome::Internal(e) = &f.outcome {
+            let _ = writeln!(io.err, "error: {}: {e}", f.path);
+        }
+    }
+    exit(&report, args.fail_on)
+}
+
+/// The exit code under `fail_on`: bad input (2) first, then a certified change that fails the
+/// check (1), then an unknown answer (3).
+pub fn exit(report: &DiffReport, fail_on: FailOn) -> Exit {
+    let fails = |f: &FileDiff| match fail_on {
+        FailOn::NewAccess => f.grants_new_access(),
+        FailOn::AnyChange => f.changes_access(),
+        FailOn::Never => false,
+    };
+    if report
+        .files
+        .iter()
+        .any(|f| matches!(f.outcome, FileOutcome::Invalid))
+    {
+        Exit::BadInput
+    } else if report.files.iter().any(fails) {
+        Exit::Violated
+    } else if report.files.iter().any(|f| f.unknown()) {
+        Exit::Unknown
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Whether a version is meant as a policy: a JSON object with `Statement`, or one of the
+/// wrappers airtight reads (`PolicyVersion`, `Policy`, `Role`). Text that is not JSON counts
+/// as meant (its errors are reported).
+fn looks_like_policy(v: &Version) -> bool {
+    match serde_json::from_slice::<serde_json::Value>(&v.bytes) {
+        Ok(serde_json::Value::Object(map)) => ["Statement", "PolicyVersion", "Policy", "Role"]
+            .iter()
+            .any(|k| map.contains_key(*k)),
+        Ok(_) => false,
+        Err(_) => true,
+    }
+}
+
+/// Adds both versions of every pair to the loader and parses them, NEW first: OLD is read
+/// as the same type as NEW, so that both are judged alike. Returns the pairs to compare and
+/// the paths left out because neither version is a policy.
+fn parse_pairs(
+    pairs: Vec<FilePair>,
+    kind: Option<PolicyKind>,
+    loader: &mut Loader,
+) -> (Vec<PolicyPair>, Vec<String>) {
+    let mut parsed = Vec::new();
+    let mut skipped = Vec::new();
+    for pair in pairs {
+        if !pair.named && !pair.old.iter().chain(&pair.new).any(looks_like_policy) {
+            skipped.push(pair.path);
+            continue;
+        }
+        let mut side = |v: Option<Version>, kind: Option<PolicyKind>| {
+            let v = v?;
+            Some(match loader.add_bytes(v.name, v.bytes) {
+                Ok(file) => {
+                    let typed = loader.parse_policy(file, kind);
+                    let policy = typed.usable().cloned();
+                    (PolicyVersion { file, policy }, typed.kind)
+                }
+                // Not UTF-8: invalid like a version with errors (the loader reported it).
+                Err(file) => (PolicyVersion { file, policy: None }, None),
+            })
+        };
+        let new = side(pair.new, kind);
+        let new_kind = new.as_ref().and_then(|(_, k)| *k);
+        let old = side(pair.old, kind.or(new_kind));
+        let old_kind = old.as_ref().and_then(|(_, k)| *k);
+        parsed.push(PolicyPair {
+            path: pair.path,
+            kind: kind
+                .or(new_kind)
+                .or(old_kind)
+                .unwrap_or(PolicyKind::Identity),
+            old: old.map(|(v, _)| v),
+            new: new.map(|(v, _)| v),
+        });
+    }
+    (parsed, skipped)
+}

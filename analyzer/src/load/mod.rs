@@ -1,0 +1,297 @@
+//! Reading input: the only code that opens files, lists directories or runs git.
+//!
+//! - [`Loader`] reads policy and request files into the codespan-reporting file database and
+//!   parses them; [`load_policy_set`] turns `--identity`, `--resource-policy`, … into a
+//!   `PolicySet`;
+//! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
+//!   revisions of a repository;
+//! - [`intent`] reads a `deny-check --intent` file.
+//!
+//! The [`Loader`] owns the codespan-reporting file database. Every file it reads is added to
+//! that database, and the [`FileId`] handed to the parser is the file's index in it
+//! (`FileId(n)` ↔ database id `n`), so a diagnostic's span can be rendered without any other
+//! mapping. Diagnostics of every file are collected here and reported together, so a user sees
+//! all problems of one invocation at once.
+
+use std::path::{Path, PathBuf};
+
+use airtight_analysis::builtin::Baselines;
+use airtight_analysis::builtin::{BuiltIn, ALLOW_ALL, EMPTY};
+use airtight_encodings::diagnostic::Diagnostic;
+use airtight_encodings::eval::PolicySet;
+use airtight_encodings::parse::{parse_policy_as, TypedPolicy};
+use airtight_encodings::policy::{Policy, PolicyKind};
+use airtight_encodings::request::{parse_request, Request};
+use airtight_encodings::span::{FileId, Span};
+use codespan_reporting::files::SimpleFiles;
+
+use crate::cli::PolicySetArgs;
+
+pub mod git;
+pub mod intent;
+pub mod pairs;
+
+/// Loading failed; the reasons are error diagnostics recorded in the [`Loader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the input has errors")]
+pub struct Failed;
+
+/// The file database plus the diagnostics produced while reading and parsing.
+pub struct Loader {
+    files: SimpleFiles<String, String>,
+    /// Diagnostics about whole files that have no source to point into (e.g. unreadable).
+    diagnostics: Vec<Diagnostic>,
+    /// The files that hold built-in policies rather than the user's.
+    builtins: Vec<FileId>,
+}
+
+impl Default for Loader {
+    fn default() -> Loader {
+        Loader::new()
+    }
+}
+
+impl Loader {
+    pub fn new() -> Loader {
+        Loader {
+            files: SimpleFiles::new(),
+            diagnostics: Vec::new(),
+            builtins: Vec::new(),
+        }
+    }
+
+    /// The codespan-reporting database; `FileId(n)` is database id `n`.
+    pub fn files(&self) -> &SimpleFiles<String, String> {
+        &self.files
+    }
+
+    /// The name a file was loaded under (the path as given), or `?` for an unknown id.
+    pub fn name(&self, file: FileId) -> &str {
+        self.files
+            .get(file.0 as usize)
+            .map(|f| f.name().as_str())
+            .unwrap_or("?")
+    }
+
+    /// The source text of a loaded file (empty for an unknown id).
+    pub fn source(&self, file: FileId) -> &str {
+        self.files
+            .get(file.0 as usize)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
+    }
+
+    /// Every diagnostic recorded so far, in the order the files were read.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Records diagnostics produced elsewhere (e.g. by parsing a text added with
+    /// [`Loader::add_bytes`]).
+    pub fn extend_diagnostics(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Adds a text under a name and returns its id, without reading anything from disk.
+    /// Used by [`Loader::read`] and by tests.
+    pub fn add(&mut self, name: impl Into<String>, source: impl Into<String>) -> FileId {
+        let id = self.files.add(name.into(), source.into());
+        FileId(u32::try_from(id).unwrap_or(u32::MAX))
+    }
+
+    /// Reads a file as UTF-8 text. On failure records a diagnostic and returns `None`.
+    pub fn read(&mut self, path: &Path) -> Option<FileId> {
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => self.add_bytes(name, bytes).ok(),
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::whole_file(
+                    "unreadable-file",
+                    format!("cannot read `{name}`: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Adds bytes read from somewhere (a file, `git show`) as UTF-8 text. When they are not
+    /// UTF-8, records a diagnostic pointing at the first bad byte and returns `Err` with the
+    /// file's id (its text has the bad bytes replaced, so that the diagnostic can be shown).
+    pub fn add_bytes(&mut self, name: String, bytes: Vec<u8>) -> Result<FileId, FileId> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(self.add(name, text)),
+            Err(e) => {
+                let bad = e.utf8_error().valid_up_to();
+                // Keep the file (with the bad bytes replaced) so the diagnostic can show where
+                // the first bad byte is; the replacement character is what the snippet shows.
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let end = lossy[bad..]
+                    .chars()
+                    .next()
+                    .map_or(bad, |c| bad + c.len_utf8());
+                let file = self.add(name, lossy);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-utf8",
+                        "file is not valid UTF-8",
+                        Span::new(file, bad, end),
+                    )
+                    .with_label(format!("the first invalid byte is at offset {bad}"))
+                    .with_note("policy and request files must be UTF-8 encoded JSON"),
+                );
+                Err(file)
+            }
+        }
+    }
+
+    /// Parses a text already in the database as a policy of `kind` (or the type it looks
+    /// like); its diagnostics are recorded.
+    pub fn parse_policy(&mut self, file: FileId, kind: Option<PolicyKind>) -> TypedPolicy {
+        let typed = parse_policy_as(self.source(file), file, kind);
+        self.diagnostics.extend(typed.diagnostics.iter().cloned());
+        typed
+    }
+
+    /// Reads and parses one policy file and applies the element rules of `kind`.
+    /// Returns the policy only when the file has no error diagnostic.
+    pub fn load_policy(&mut self, path: &Path, kind: PolicyKind) -> Option<Policy> {
+        let file = self.read(path)?;
+        self.parse_policy(file, Some(kind)).usable().cloned()
+    }
+
+    /// Registers a built-in policy under its name, so that pointers into it read as such.
+    pub fn add_builtin(&mut self, builtin: BuiltIn) -> FileId {
+        let file = self.add(builtin.name, builtin.text);
+        self.builtins.push(file);
+        file
+    }
+
+    /// Whether `file` holds a built-in policy.
+    pub fn is_builtin(&self, file: FileId) -> bool {
+        self.builtins.contains(&file)
+    }
+
+    /// The built-in policies a diff compares against, registered in the database.
+    pub fn baselines(&mut self) -> Option<Baselines> {
+        let empty = self.add_builtin(EMPTY);
+        let allow_all = self.add_builtin(ALLOW_ALL);
+        Baselines::new(empty, allow_all)
+    }
+
+    /// Reads and parses a request file.
+    pub fn load_request(&mut self, path: &Path) -> Option<Request> {
+        let file = self.read(path)?;
+        match parse_request(self.source(file), file) {
+            Ok(request) => Some(request),
+            Err(diagnostics) => {
+                self.diagnostics.extend(diagnostics);
+                None
+            }
+        }
+    }
+}
+
+/// Loads every policy named by `args` into a [`PolicySet`]. Every file is read and checked even
+/// after a failure, so that all problems are reported at once; the result is `Err(Failed)` when
+/// any of them has an error diagnostic.
+pub fn load_policy_set(args: &PolicySetArgs, loader: &mut Loader) -> Result<PolicySet, Failed> {
+    let mut ok = true;
+    let mut one = |path: &PathBuf, kind: PolicyKind, loader: &mut Loader| {
+        let policy = loader.load_policy(path, kind);
+        ok &= policy.is_some();
+        policy
+    };
+    let identity = args
+        .identity
+        .iter()
+        .filter_map(|p| one(p, PolicyKind::Identity, loader))
+        .collect();
+    let resource = args
+        .resource_policy
+        .as_ref()
+        .and_then(|p| one(p, PolicyKind::Resource, loader));
+    let boundary = args
+        .boundary
+        .as_ref()
+        .and_then(|p| one(p, PolicyKind::Boundary, loader));
+    let session = args
+        .session_policy
+        .as_ref()
+        .and_then(|p| one(p, PolicyKind::Session, loader));
+    let scps = args
+        .scp
+        .iter()
+        .map(|level| {
+            level
+                .0
+                .iter()
+                .filter_map(|p| one(p, PolicyKind::Scp, loader))
+                .collect()
+        })
+        .collect();
+    let rcps = args
+        .rcp
+        .iter()
+        .map(|level| {
+            level
+                .0
+                .iter()
+                .filter_map(|p| one(p, PolicyKind::Rcp, loader))
+                .collect()
+        })
+        .collect();
+    if !ok || loader.has_errors() {
+        return Err(Failed);
+    }
+    Ok(PolicySet {
+        identity,
+        resource,
+        boundary,
+        session,
+        scps,
+        rcps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_ids_are_database_indices() {
+        let mut loader = Loader::new();
+        let a = loader.add("a.json", "{}");
+        let b = loader.add("b.json", "[]");
+        assert_eq!((a, b), (FileId(0), FileId(1)));
+        assert_eq!(loader.name(b), "b.json");
+        assert_eq!(loader.source(a), "{}");
+    }
+
+    #[test]
+    fn missing_file_is_an_error_diagnostic() {
+        let mut loader = Loader::new();
+        assert!(loader
+            .read(Path::new("/nonexistent/airtight/file.json"))
+            .is_none());
+        assert!(loader.has_errors());
+        assert_eq!(loader.diagnostics()[0].code, "unreadable-file");
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_first_bad_byte() {
+        let dir = std::env::temp_dir().join(format!("airtight-load-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("bad.json");
+        std::fs::write(&path, b"{\"a\": \"\xff\"}").expect("write");
+        let mut loader = Loader::new();
+        assert!(loader.read(&path).is_none());
+        let d = &loader.diagnostics()[0];
+        assert_eq!(d.code, "invalid-utf8");
+        assert_eq!(d.labels[0].span.start, 7);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

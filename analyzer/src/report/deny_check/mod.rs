@@ -1,0 +1,4 @@
+//! Rendering a deny-check: [`text`] for people, [`json`] for programs.
+
+pub mod json;
+pub mod text;

@@ -1,0 +1,114 @@
+//! Query answers (`equiv`, `no-new-access`, `can`, `never`) explained to a person: a headline
+//! with the verdict, then every counterexample with each side's decision, pointers to the
+//! deciding statements and the lines that confirm it with AWS.
+
+use std::io;
+
+use airtight_analysis::query::{Answer, Outcome, QueryKind, Verdict};
+use airtight_encodings::eval::PolicySet;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
+
+use crate::load::Loader;
+use crate::report::aws_cli::aws_cli;
+use crate::report::{byte_range, emit};
+
+pub fn render(
+    loader: &Loader,
+    kind: QueryKind,
+    answer: &Answer,
+    sets: &[&PolicySet],
+    w: &mut dyn WriteColor,
+) -> io::Result<()> {
+    let ms = answer.elapsed.as_millis();
+    let verdict = kind.verdict(&answer.outcome);
+    let (word, color, sentence) = match (verdict, kind) {
+        (Verdict::Yes, QueryKind::Equiv) => (
+            "EQUIVALENT",
+            Color::Green,
+            format!("proved: both sides allow exactly the same requests ({ms} ms)"),
+        ),
+        (Verdict::No, QueryKind::Equiv) => (
+            "DIFFERENT",
+            Color::Red,
+            "a request is allowed by one side and not by the other".to_string(),
+        ),
+        (Verdict::Yes, QueryKind::NoNewAccess) => (
+            "HOLDS",
+            Color::Green,
+            format!("proved: the new policies allow nothing the old ones did not ({ms} ms)"),
+        ),
+        (Verdict::No, QueryKind::NoNewAccess) => (
+            "VIOLATED",
+            Color::Red,
+            "the new policies grant new access".to_string(),
+        ),
+        (Verdict::Yes, QueryKind::Can) => (
+            "YES",
+            Color::Yellow,
+            "such a request is allowed".to_string(),
+        ),
+        (Verdict::No, QueryKind::Can) => (
+            "NO",
+            Color::Green,
+            format!("proved: no request matching the constraints is allowed ({ms} ms)"),
+        ),
+        (Verdict::Yes, QueryKind::Never) => (
+            "HOLDS",
+            Color::Green,
+            format!("proved: none of these actions is granted on these resources ({ms} ms)"),
+        ),
+        (Verdict::No, QueryKind::Never) => {
+            ("VIOLATED", Color::Red, "access is granted".to_string())
+        }
+        (Verdict::Unknown, _) => {
+            let reason = match &answer.outcome {
+                Outcome::Unknown { reason, .. } => reason.as_str(),
+                _ => "",
+            };
+            ("UNKNOWN", Color::Yellow, format!("no answer: {reason}"))
+        }
+    };
+    w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
+    write!(w, "{word}")?;
+    w.reset()?;
+    writeln!(w, ": {sentence}")?;
+    if let Outcome::Unknown {
+        span: Some(span),
+        reason,
+    } = &answer.outcome
+    {
+        let d = cs::Diagnostic::note()
+            .with_message(reason.clone())
+            .with_labels(vec![cs::Label::primary(
+                span.file.0 as usize,
+                byte_range(loader, *span),
+            )
+            .with_message("not encoded")]);
+        emit(loader, &d, w)?;
+    }
+    let (left_name, right_name) = match kind {
+        QueryKind::NoNewAccess => ("old", "new"),
+        _ => ("left", "right"),
+    };
+    for (i, c) in answer.counterexamples.iter().enumerate() {
+        let title = if kind == QueryKind::Can {
+            "example"
+        } else {
+            "counterexample"
+        };
+        writeln!(w, "\n── {title} {} (certified by the evaluator) ──", i + 1)?;
+        writeln!(w, "{:#}", c.request.to_json())?;
+        writeln!(w, "\n{left_name}:")?;
+        crate::report::simulate::text::decision(loader, &c.left, &c.request, w)?;
+        if let Some(r) = &c.right {
+            writeln!(w, "\n{right_name}:")?;
+            crate::report::simulate::text::decision(loader, r, &c.request, w)?;
+        }
+        writeln!(w, "\nconfirm with AWS:")?;
+        for s in sets {
+            writeln!(w, "  {}", aws_cli(loader, s, &c.request))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Rendering one decision: [`text`] for people, [`json`] for programs.
+
+pub mod json;
+pub mod text;
