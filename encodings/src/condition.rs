@@ -4,6 +4,9 @@
 //! [`ConditionOp`]: a [`BaseOp`], the `IfExists` flag and an optional [`SetOp`]. Values are
 //! parsed once, by the operator's family, into [`CondValue`]s; malformed values are parse
 //! errors, not silent non-matches.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use crate::template::Template;
 

@@ -1,8 +1,11 @@
-//! The concrete evaluator: decides one request exactly as AWS documents it (semantics §3–§5).
+//! The concrete evaluator: decides one request exactly as AWS documents it (docs/semantics.md §3–§5).
 //!
 //! This is the reference every SMT answer is certified against. It is a plain function of a
 //! [`PolicySet`] and a [`Request`]; it never fails (malformed request values simply do not
 //! match, as §3.6 recommends).
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use base64::Engine as _;
 

@@ -1,5 +1,5 @@
 //! Lambda resources as requests name them: parsing and classifying a concrete Lambda ARN
-//! (semantics §7.1) and checking it against what the action accepts (service data).
+//! (docs/semantics.md §7.1) and checking it against what the action accepts (service data).
 //!
 //! | kind | ARN (after `arn:PARTITION:lambda:REGION:ACCOUNT:`) |
 //! |---|---|

@@ -6,6 +6,9 @@
 //! (`{"PolicyVersion": {"Document": {...}}}`), `aws lambda get-policy` output
 //! (`{"Policy": "<policy as a JSON string>"}`) and `aws iam get-role` output (its
 //! `AssumeRolePolicyDocument`), with spans still pointing into the file.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use crate::arn::Arn;
 use crate::condition::{

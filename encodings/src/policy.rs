@@ -1,5 +1,8 @@
 //! The policy AST. Every node carries the [`Span`] it was read from; spans do not take part in
 //! equality, so two policies that differ only in layout compare equal.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use crate::condition::{CondValue, ConditionOp};
 use crate::glob::{Glob, GlobToken};

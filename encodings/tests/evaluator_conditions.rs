@@ -1,8 +1,11 @@
 //! The evaluator, condition by condition: every operator family on present values, every row
-//! of the missing-key table (semantics §3.3), single- vs multivalued keys (§3.4), case rules
+//! of the missing-key table (docs/semantics.md §3.3), single- vs multivalued keys (§3.4), case rules
 //! (§3.5), policy variables (§4) and the matching rules of §2. Each row is
 //! `(condition JSON, context, expected)`: the condition sits in an Allow statement, so the
 //! request is allowed iff the condition holds.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 

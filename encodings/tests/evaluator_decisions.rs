@@ -1,6 +1,9 @@
-//! The evaluator's decision procedure (semantics §5): explicit deny, SCP and RCP levels,
+//! The evaluator's decision procedure (docs/semantics.md §5): explicit deny, SCP and RCP levels,
 //! resource-based grant kinds, permissions boundary, session policy, same- and cross-account,
 //! service principals and anonymous callers.
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 

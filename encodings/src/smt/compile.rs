@@ -1,5 +1,5 @@
 //! Policy sets → terms over the [`Symbolic`] request, mirroring [`crate::eval::evaluate`]
-//! branch for branch (§5 of the semantics). One helper per construct, each returning
+//! branch for branch (docs/semantics.md §5). One helper per construct, each returning
 //! `Result<Term, CompileError>`; a construct that is not encoded is an error value, reported
 //! by queries as `unknown` with its reason and span — never dropped.
 //!
@@ -13,6 +13,9 @@
 //! | key absent | §3.3 table: IfExists → true; ForAllValues → true; ForAnyValue → false; negated → true; positive → false |
 //! | ForAllValues / ForAnyValue on a list | ∀/∃ over the first `count` elements |
 //! | `${key}` as a whole condition value | string equality with that key (default value when absent) |
+//!
+//! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
+//! implements.
 
 use super::factory::{self, and, implies, ite, not, or, FALSE, TRUE};
 use super::segments::{glob_over, Seg};

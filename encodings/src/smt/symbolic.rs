@@ -276,7 +276,7 @@ impl Symbolic {
             });
         }
         if name == "lambda:sourcefunctionarn" {
-            // Lambda sets it to the *unqualified* ARN of the calling function (semantics §7.6).
+            // Lambda sets it to the *unqualified* ARN of the calling function (docs/semantics.md §7.6).
             if let Some(Elem::Str(v)) = elems.first() {
                 let function = factory::matches(
                     &mut self.vars,
