@@ -20,21 +20,23 @@ use airtight_analysis::lambda_auth::LambdaAuth;
 use airtight_analysis::query::QueryOptions;
 use airtight_encodings::policy::PolicyKind;
 
+use crate::load::PolicyFiles;
+
 /// Proves things about AWS IAM policies, offline.
 #[derive(Debug, Parser)]
 #[command(
     name = "airtight",
     version,
     about = "Proves things about AWS IAM policies, offline, with AWS Lambda first",
-    long_about = "airtight reads the policies you already have (identity policies, a function's \
-resource-based policy, permissions boundaries, session policies, SCPs and RCPs) and proves \
-things about every request AWS could receive: that two policy sets are equivalent, that a \
-change grants no new access, that a Lambda deny is airtight. It lowers policies into SMT \
-formulas and asks Z3; an answer is `holds` only when proved, and every counterexample is a \
-concrete request re-decided by airtight's own evaluator, ready to paste into a bug report. \
-Nothing is sent to AWS; no credentials are needed.",
-    after_help = "Exit codes: 0 ok, 1 a checked property is violated (or a lint warning), 2 bad \
-input, 3 unknown (timeout, unsupported construct) or internal error.\n\
+    long_about = "Proves things about AWS IAM policies, offline, with AWS Lambda first.\n\n\
+airtight reads the policies you already have (identity policies, a function's resource-based\n\
+policy, permissions boundaries, session policies, SCPs and RCPs) and proves things about every\n\
+request AWS could receive: that two policy sets are equivalent, that a change grants no new\n\
+access, that a Lambda deny is airtight. An answer is `holds` only when the Z3 solver proved it;\n\
+every counterexample is a concrete request re-decided by airtight's own evaluator, ready to\n\
+paste into a bug report. Nothing is sent to AWS; no credentials are needed.",
+    after_help = "Exit codes: 0 ok, 1 a checked property is violated (or a lint warning),\n\
+2 bad input, 3 unknown (timeout, unsupported construct) or internal error.\n\
 Docs: README.md, docs/queries.md, docs/diff.md, docs/rules.md.",
     max_term_width = 100
 )]
@@ -146,6 +148,20 @@ pub struct PolicySetArgs {
     /// account (repeat once per level; a comma list attaches several policies at one level).
     #[arg(long, value_name = "FILE[,FILE...]", value_parser = parse_level)]
     pub rcp: Vec<Level>,
+}
+
+impl PolicySetArgs {
+    /// The files these flags name.
+    pub fn files(&self) -> PolicyFiles {
+        PolicyFiles {
+            identity: self.identity.clone(),
+            resource_policy: self.resource_policy.clone(),
+            boundary: self.boundary.clone(),
+            session_policy: self.session_policy.clone(),
+            scp: self.scp.iter().map(|l| l.0.clone()).collect(),
+            rcp: self.rcp.iter().map(|l| l.0.clone()).collect(),
+        }
+    }
 }
 
 /// The policies attached at one level of the organization.
@@ -575,6 +591,24 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_help_ends_with_real_examples() {
+        let mut cli = Cli::command();
+        for sub in cli.get_subcommands_mut() {
+            let help = sub.render_long_help().to_string();
+            let tail = help.rsplit("Examples:").next().unwrap_or("");
+            let examples = tail
+                .lines()
+                .filter(|l| l.trim_start().starts_with("airtight "))
+                .count();
+            assert!(
+                help.contains("Examples:") && (2..=3).contains(&examples),
+                "`airtight {} --help` should end with two or three examples:\n{help}",
+                sub.get_name()
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the wall time on 2 threads (and 1 with `--one-thread`). Skips cleanly when the shared
 //! corpus is absent.
 //!
-//! `cargo bench -p airtight-analyzer --bench diff_history [-- --one-thread] [-- --quick]`
+//! `cargo bench -p airtight-analysis --bench diff_history [-- --one-thread] [-- --quick]`
 //! Target: all 2,342 pairs in under 60 s on 2 threads, zero unknowns.
 
 use std::collections::BTreeMap;

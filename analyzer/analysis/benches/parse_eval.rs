@@ -1,6 +1,6 @@
 //! Benchmark (not a test): parser and concrete-evaluator throughput.
 //!
-//! `cargo bench -p airtight-analyzer --bench parse_eval` prints
+//! `cargo bench -p airtight-analysis --bench parse_eval` prints
 //! 1. the time to parse every AWS managed policy in `../shared/corpus/aws-managed/`
 //!    (target: under 1 s in total), and
 //! 2. single-thread evaluations per second of Lambda-shaped policy sets against varied requests

@@ -6,7 +6,7 @@
 //! 2 threads, and for (b) the agreement with the published labels. Skips cleanly when the
 //! shared corpus is absent.
 //!
-//! `cargo bench -p airtight-analyzer --bench smt_queries [-- --quick] [-- --only history|quacky]`
+//! `cargo bench -p airtight-analysis --bench smt_queries [-- --quick] [-- --only history|quacky]`
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -108,7 +108,7 @@ pub struct Answer {
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum QueryError {
-    #[error("internal error: the solver's counterexample was not confirmed by the evaluator (a bug in airtight): {0}")]
+    #[error("internal error: the solver's counterexample was not confirmed by the evaluator; this is a bug in airtight, not a finding. Please report it with the policy files, the command line and this request: {0}")]
     Uncertified(String),
 }
 

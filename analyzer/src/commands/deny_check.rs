@@ -12,7 +12,7 @@ use crate::report;
 
 pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
     let mut loader = Loader::new();
-    let set = load_policy_set(&args.policies, &mut loader);
+    let set = load_policy_set(&args.policies.files(), &mut loader);
     let intent = match (&args.sentence, &set) {
         (Some(sentence), Ok(set)) => {
             let given = Given {

@@ -41,8 +41,8 @@ fn run_two_sided(
     ask: impl FnOnce(&PolicySet, &PolicySet) -> Result<Answer, QueryError>,
 ) -> Exit {
     let mut loader = Loader::new();
-    let left = load_policy_set(&sides.side(true), &mut loader);
-    let right = load_policy_set(&sides.side(false), &mut loader);
+    let left = load_policy_set(&sides.side(true).files(), &mut loader);
+    let right = load_policy_set(&sides.side(false).files(), &mut loader);
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
@@ -68,7 +68,7 @@ fn run_one_sided(
     ask: impl FnOnce(&PolicySet) -> Result<Answer, QueryError>,
 ) -> Exit {
     let mut loader = Loader::new();
-    let set = load_policy_set(policies, &mut loader);
+    let set = load_policy_set(&policies.files(), &mut loader);
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }

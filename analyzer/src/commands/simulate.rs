@@ -12,7 +12,7 @@ use crate::report;
 /// command fail with [`Exit::BadInput`] after all diagnostics have been printed.
 pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Exit {
     let mut loader = Loader::new();
-    let set = load_policy_set(&args.policies, &mut loader);
+    let set = load_policy_set(&args.policies.files(), &mut loader);
     let request = loader.load_request(&args.request);
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;

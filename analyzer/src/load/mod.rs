@@ -25,8 +25,6 @@ use airtight_encodings::request::{parse_request, Request};
 use airtight_encodings::span::{FileId, Span};
 use codespan_reporting::files::SimpleFiles;
 
-use crate::cli::PolicySetArgs;
-
 pub mod git;
 pub mod intent;
 pub mod pairs;
@@ -195,10 +193,22 @@ impl Loader {
     }
 }
 
+/// The policy files of one authorization decision, by the part each plays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyFiles {
+    pub identity: Vec<PathBuf>,
+    pub resource_policy: Option<PathBuf>,
+    pub boundary: Option<PathBuf>,
+    pub session_policy: Option<PathBuf>,
+    /// One entry per organization level, root first; each the policies attached there.
+    pub scp: Vec<Vec<PathBuf>>,
+    pub rcp: Vec<Vec<PathBuf>>,
+}
+
 /// Loads every policy named by `args` into a [`PolicySet`]. Every file is read and checked even
 /// after a failure, so that all problems are reported at once; the result is `Err(Failed)` when
 /// any of them has an error diagnostic.
-pub fn load_policy_set(args: &PolicySetArgs, loader: &mut Loader) -> Result<PolicySet, Failed> {
+pub fn load_policy_set(args: &PolicyFiles, loader: &mut Loader) -> Result<PolicySet, Failed> {
     let mut ok = true;
     let mut one = |path: &PathBuf, kind: PolicyKind, loader: &mut Loader| {
         let policy = loader.load_policy(path, kind);
@@ -227,7 +237,6 @@ pub fn load_policy_set(args: &PolicySetArgs, loader: &mut Loader) -> Result<Poli
         .iter()
         .map(|level| {
             level
-                .0
                 .iter()
                 .filter_map(|p| one(p, PolicyKind::Scp, loader))
                 .collect()
@@ -238,7 +247,6 @@ pub fn load_policy_set(args: &PolicySetArgs, loader: &mut Loader) -> Result<Poli
         .iter()
         .map(|level| {
             level
-                .0
                 .iter()
                 .filter_map(|p| one(p, PolicyKind::Rcp, loader))
                 .collect()
