@@ -148,6 +148,22 @@ pub struct PolicySetArgs {
     /// account (repeat once per level; a comma list attaches several policies at one level).
     #[arg(long, value_name = "FILE[,FILE...]", value_parser = parse_level)]
     pub rcp: Vec<Level>,
+
+    /// The account whose users and roles --identity, --boundary, --session-policy and --scp
+    /// describe [default: the resource's account; for `simulate`, the caller's]. Its root
+    /// user is a caller too; principals of other accounts are decided by their own account,
+    /// which may allow anything.
+    #[arg(long, value_name = "ACCOUNT", value_parser = parse_account)]
+    pub principal_account: Option<String>,
+}
+
+/// A 12-digit AWS account id.
+pub fn parse_account(text: &str) -> Result<String, String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("`{text}` is not a 12-digit AWS account id"))
+    }
 }
 
 impl PolicySetArgs {
@@ -160,6 +176,7 @@ impl PolicySetArgs {
             session_policy: self.session_policy.clone(),
             scp: self.scp.iter().map(|l| l.0.clone()).collect(),
             rcp: self.rcp.iter().map(|l| l.0.clone()).collect(),
+            principal_account: self.principal_account.clone(),
         }
     }
 }

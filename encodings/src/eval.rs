@@ -19,9 +19,17 @@ use crate::request::{ContextValue, PrincipalKind, Request};
 use crate::span::{FileId, Span};
 
 /// Every policy that takes part in one authorization decision.
+///
+/// The identity side (`identity`, `boundary`, `session`) and `scps` describe the users and
+/// roles of one account, the *home* account ([`PolicySet::home_account`]); its root user is a
+/// caller too, bound by the SCPs but by no identity policy or boundary. A principal of any
+/// other account is an outside caller: its own account decides its identity side, which
+/// airtight cannot see ([`Request::outside`]). The resource side (`resource`, `rcps`) belongs
+/// to the resource of the request.
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
-    /// Identity-based policies of the principal (user/role inline and managed, group).
+    /// Identity-based policies of the home account's users and roles (inline and managed,
+    /// group).
     pub identity: Vec<Policy>,
     /// The resource-based policy on the target resource.
     pub resource: Option<Policy>,
@@ -32,9 +40,25 @@ pub struct PolicySet {
     pub scps: Vec<Vec<Policy>>,
     /// RCP levels from the root to the resource's account.
     pub rcps: Vec<Vec<Policy>>,
+    /// The home account; `None`: the resource's account (and, for a resource with no account
+    /// in its ARN, the caller's own).
+    pub principal_account: Option<String>,
 }
 
 impl PolicySet {
+    /// The account whose users and roles the identity side describes, for `request`.
+    pub fn home_account<'a>(
+        &'a self,
+        request: &'a Request,
+        caller: Option<&'a str>,
+    ) -> Option<&'a str> {
+        match &self.principal_account {
+            Some(a) => Some(a.as_str()),
+            None if !request.resource_account.is_empty() => Some(request.resource_account.as_str()),
+            None => caller,
+        }
+    }
+
     /// Every policy with its kind, in a fixed order.
     pub fn policies(&self) -> impl Iterator<Item = (PolicyKind, &Policy)> {
         self.identity
@@ -101,8 +125,15 @@ enum Grant {
 /// Decides `request` against `set`.
 pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     let kind = request.kind();
-    let is_iam = kind.account().is_some();
-    let scps_apply = is_iam;
+    let caller_account = kind.account();
+    let is_iam = caller_account.is_some();
+    let root = matches!(kind, PrincipalKind::AccountRoot { .. });
+    // Who the identity side describes: the home account's users and roles. Its root user is
+    // bound by the SCPs but by no identity policy, boundary or session policy (§5.7).
+    let in_home = is_iam && set.home_account(request, caller_account) == caller_account;
+    let described = in_home && !root;
+    let outside = is_iam && !in_home;
+    let scps_apply = in_home;
 
     // Step 2: explicit deny anywhere.
     let mut denies = Vec::new();
@@ -112,7 +143,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         .map(|p| (PolicyKind::Identity, p))
         .chain(set.boundary.iter().map(|p| (PolicyKind::Boundary, p)))
         .chain(set.session.iter().map(|p| (PolicyKind::Session, p)));
-    for (k, p) in identity_side.filter(|_| is_iam) {
+    for (k, p) in identity_side.filter(|_| described) {
         collect(p, k, request, Effect::Deny, &mut denies);
     }
     if scps_apply {
@@ -172,7 +203,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         }
     }
 
-    let (principal_account, same_account) = match kind.account() {
+    let (principal_account, same_account) = match caller_account {
         Some(a) => (
             a.to_string(),
             request.resource_account.is_empty() || request.resource_account == a,
@@ -194,10 +225,10 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         };
     }
 
-    // Steps 6–8: identity policies, permissions boundary, session policy.
-    let root = matches!(kind, PrincipalKind::AccountRoot { .. });
+    // Steps 6–8: identity policies, permissions boundary, session policy — for the callers
+    // they describe. The root user has none; an outside caller's own account decides.
     let mut id_allows = Vec::new();
-    for p in &set.identity {
+    for p in set.identity.iter().filter(|_| described) {
         collect(
             p,
             PolicyKind::Identity,
@@ -206,9 +237,15 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
             &mut id_allows,
         );
     }
-    let id_ok = root || !id_allows.is_empty();
+    let id_ok = if outside {
+        root || request.outside.identity_allows
+    } else {
+        root || !id_allows.is_empty()
+    };
     let mut pb_allows = Vec::new();
     let pb_ok = match &set.boundary {
+        _ if outside => root || request.outside.limits_allow,
+        _ if root => true,
         None => true,
         Some(p) => {
             collect(
@@ -223,6 +260,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     };
     let mut sp_allows = Vec::new();
     let sp_ok = match &set.session {
+        _ if outside || root => true,
         Some(p) => {
             collect(
                 p,
@@ -267,6 +305,8 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
                 deciding,
                 if root {
                     "the account root user is allowed unless something denies"
+                } else if outside {
+                    "the caller's account is not described by the policies given, and its own identity-based policies may allow the request"
                 } else {
                     "an identity-based policy allows the request"
                 },
@@ -287,7 +327,9 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         ));
     }
     if !identity_path {
-        return implicit(if !id_ok {
+        return implicit(if outside {
+            "cross-account access needs an allow in the caller's own account, which the policies given do not describe; this request assumes it does not allow".into()
+        } else if !id_ok {
             "cross-account access needs an identity-based policy allow in the caller's account, and none allows the request".into()
         } else {
             limits_reason().into()
@@ -299,7 +341,13 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     deciding.extend(sp_allows);
     allowed(
         deciding,
-        "both the resource-based policy and the caller's identity-based policies allow the request",
+        if outside && !root {
+            "the resource-based policy grants the request, and the caller's own account (not described by the policies given) may allow it"
+        } else if root {
+            "the resource-based policy grants the request to the caller's account, whose root user may do anything there"
+        } else {
+            "both the resource-based policy and the caller's identity-based policies allow the request"
+        },
     )
 }
 
@@ -451,9 +499,11 @@ fn principal_entry_grant(
                     _ => Grant::Direct,
                 });
             }
+            // A role is named by its whole ARN, path included (§5.7): a role caller matched
+            // above or not at all. A role session's ARN has no path, so a session is matched
+            // by account and role name.
             match kind {
-                PrincipalKind::AssumedRole { role_arn, .. }
-                | PrincipalKind::Role { role_arn, .. } => {
+                PrincipalKind::AssumedRole { role_arn, .. } => {
                     same_role(arn, role_arn).then_some(Grant::Role)
                 }
                 _ => None,
@@ -467,7 +517,8 @@ fn principal_entry_grant(
 }
 
 /// A role ARN in a policy (possibly with a path) names the role of a session when account and
-/// role name agree.
+/// role name agree: role names are unique in an account whatever the path, and the session's
+/// ARN (`assumed-role/NAME/SESSION`) does not show the path.
 fn same_role(policy_arn: &str, role_arn: &str) -> bool {
     let name_of = |arn: &str| -> Option<(String, String)> {
         let arn = crate::arn::Arn::parse(arn)?;

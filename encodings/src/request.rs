@@ -9,7 +9,9 @@
 //! ```
 //! `principal` is optional (default: a role in the resource's account); a service principal is
 //! its service name (`s3.amazonaws.com`); `resource_account` defaults to the ARN's account
-//! field. A JSON list in `context` is a multivalued key; numbers and booleans may be JSON
+//! field. `outside_caller` (default: both `true`) says what the caller's own account decides when
+//! the policies given do not describe that account (see [`Request::outside`]):
+//! `{"identity_allows": true, "limits_allow": true}`. A JSON list in `context` is a multivalued key; numbers and booleans may be JSON
 //! numbers/booleans or strings.
 
 use std::collections::BTreeMap;
@@ -30,6 +32,30 @@ pub struct Request {
     pub resource_account: String,
     /// Keyed by the lower-cased key name.
     pub context: BTreeMap<String, ContextEntry>,
+    /// For a caller of an account the policies do not describe (a principal of another
+    /// account): what that account's own policies decide. AWS decides it in the caller's
+    /// account, which airtight cannot see; the default is "they may allow anything". Ignored
+    /// for callers the policies describe.
+    pub outside: OutsideCaller,
+}
+
+/// What the policies of an account airtight does not see decide for its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OutsideCaller {
+    /// Its identity-based policies allow the request (and nothing there denies it).
+    pub identity_allows: bool,
+    /// Its permissions boundary and session policy allow the request (they limit a role
+    /// session even when a resource-based policy names the role).
+    pub limits_allow: bool,
+}
+
+impl Default for OutsideCaller {
+    fn default() -> OutsideCaller {
+        OutsideCaller {
+            identity_allows: true,
+            limits_allow: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -174,6 +200,7 @@ impl Request {
             resource: resource.to_string(),
             resource_account,
             context: BTreeMap::new(),
+            outside: OutsideCaller::default(),
         }
     }
 
@@ -282,6 +309,15 @@ impl Request {
             self.resource_account.clone().into(),
         );
         m.insert("context".into(), serde_json::Value::Object(ctx));
+        if self.outside != OutsideCaller::default() {
+            m.insert(
+                "outside_caller".into(),
+                serde_json::json!({
+                    "identity_allows": self.outside.identity_allows,
+                    "limits_allow": self.outside.limits_allow,
+                }),
+            );
+        }
         serde_json::Value::Object(m)
     }
 }
@@ -300,12 +336,13 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
     let mut fields: BTreeMap<&str, &Json> = BTreeMap::new();
     for m in members {
         match m.key.as_str() {
-            "principal" | "action" | "resource" | "resource_account" | "context" => {
+            "principal" | "action" | "resource" | "resource_account" | "context"
+            | "outside_caller" => {
                 fields.insert(m.key.as_str(), &m.value);
             }
             other => diags.push(
                 Diagnostic::error("invalid-request", format!("unknown request field `{other}`"), m.key_span)
-                    .with_note("a request has `principal`, `action`, `resource`, `resource_account` and `context`"),
+                    .with_note("a request has `principal`, `action`, `resource`, `resource_account`, `context` and `outside_caller`"),
             ),
         }
     }
@@ -356,6 +393,31 @@ pub fn parse_request(src: &str, file: FileId) -> Result<Request, Vec<Diagnostic>
         resource.as_deref().unwrap_or(""),
         resource_account.as_deref(),
     );
+    if let Some(v) = fields.get("outside_caller") {
+        let flag = |m: &json::Member| match m.value.kind {
+            JsonKind::Bool(b) => Some(b),
+            _ => None,
+        };
+        let bad = |span| {
+            Diagnostic::error(
+                "invalid-request",
+                "`outside_caller` is an object with `identity_allows` and `limits_allow`, each `true` or `false`",
+                span,
+            )
+        };
+        match &v.kind {
+            JsonKind::Object(members) => {
+                for m in members {
+                    match (m.key.as_str(), flag(m)) {
+                        ("identity_allows", Some(b)) => request.outside.identity_allows = b,
+                        ("limits_allow", Some(b)) => request.outside.limits_allow = b,
+                        _ => diags.push(bad(m.key_span)),
+                    }
+                }
+            }
+            _ => diags.push(bad(v.span)),
+        }
+    }
     if let Some(ctx) = fields.get("context") {
         match &ctx.kind {
             JsonKind::Object(entries) => {

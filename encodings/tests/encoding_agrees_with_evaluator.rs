@@ -6,7 +6,7 @@
 
 use airtight_encodings::eval::{evaluate, Decision, PolicySet};
 use airtight_encodings::parse::parse_policy;
-use airtight_encodings::request::{ContextValue, Request};
+use airtight_encodings::request::{ContextValue, OutsideCaller, Request};
 use airtight_encodings::smt::compile::{compile_set, request_is};
 use airtight_encodings::smt::factory::{and, not};
 use airtight_encodings::smt::finite::finitize;
@@ -61,23 +61,28 @@ const CONDITIONS: [&str; 22] = [
     r#""ForAnyValue:StringLike": {"aws:TagKeys": "x*"}"#,
     r#""Null": {"aws:ResourceTag/project": "true"}"#,
 ];
-const PRINCIPALS: [&str; 6] = [
+const PRINCIPALS: [&str; 8] = [
     r#""*""#,
     r#"{"AWS": "111122223333"}"#,
     r#"{"AWS": "arn:aws:iam::444455556666:root"}"#,
     r#"{"AWS": "arn:aws:iam::111122223333:role/ops"}"#,
     r#"{"AWS": "arn:aws:iam::111122223333:user/alice"}"#,
     r#"{"Service": "s3.amazonaws.com"}"#,
+    r#"{"AWS": "arn:aws:iam::111122223333:role/team/ops"}"#,
+    r#"{"AWS": "arn:aws:iam::444455556666:role/ops"}"#,
 ];
-/// Callers. The generated sets always have an identity policy, which never applies to the
-/// account root user, so root is not a caller here (its rules are in `evaluator_decisions`).
-const REQ_PRINCIPALS: [&str; 6] = [
+/// Callers: roles (with and without a path), users and root users of the home account and of
+/// another, a service and an anonymous caller.
+const REQ_PRINCIPALS: [&str; 9] = [
     "arn:aws:iam::111122223333:role/ops",
     "arn:aws:iam::111122223333:role/dev",
     "arn:aws:iam::444455556666:role/ops",
     "arn:aws:iam::111122223333:user/alice",
     "s3.amazonaws.com",
     "anonymous",
+    "arn:aws:iam::111122223333:role/team/ops",
+    "arn:aws:iam::111122223333:root",
+    "arn:aws:iam::444455556666:root",
 ];
 const REQ_RESOURCES: [&str; 6] = [
     "arn:aws:lambda:us-east-1:111122223333:function:f",
@@ -227,6 +232,7 @@ type Req = (
     usize,
     Option<usize>,
     Vec<(usize, usize, bool)>,
+    (bool, bool),
 );
 
 fn request_strategy() -> impl Strategy<Value = Req> {
@@ -238,11 +244,13 @@ fn request_strategy() -> impl Strategy<Value = Req> {
         0..REQ_RESOURCES.len(),
         prop::option::of(0..2usize),
         prop::collection::vec((0..CONTEXT.len(), 0..4usize, prop::bool::ANY), 0..6),
+        // What an outside caller's own account decides.
+        (prop::bool::weighted(0.7), prop::bool::weighted(0.8)),
     )
 }
 
 fn request(r: &Req) -> Request {
-    let (p, a, res, acct, ctx) = r;
+    let (p, a, res, acct, ctx, _) = r;
     let resource_account = acct.map(|i| ["111122223333", "444455556666"][i]);
     // A Lambda action acts on a function (the model knows what Lambda requests look like).
     let resource = if REQ_ACTIONS[*a].starts_with("lambda:") {
@@ -317,6 +325,7 @@ fn encoding_agrees_with_evaluator() {
         prop::option::of(prop::collection::vec(stmt_strategy(), 1..2)),
         prop::option::of(prop::collection::vec(stmt_strategy(), 1..2)),
         prop::collection::vec(request_strategy(), 1..6),
+        prop::option::of(0..2usize),
     );
     // A fixed seed keeps the coverage figures asserted below stable from run to run.
     let mut runner = proptest::test_runner::TestRunner::new_with_rng(
@@ -328,37 +337,50 @@ fn encoding_agrees_with_evaluator() {
             proptest::test_runner::RngAlgorithm::ChaCha,
         ),
     );
-    let result = runner.run(&strategy, |(identity, resource, boundary, scp, reqs)| {
-        let set = PolicySet {
-            identity: vec![policy(&identity, false, 0)],
-            resource: resource.map(|r| policy(&r, true, 1)),
-            boundary: boundary.map(|b| policy(&b, false, 2)),
-            session: None,
-            scps: scp
-                .map(|s| vec![vec![policy(&s, false, 3)]])
-                .unwrap_or_default(),
-            rcps: Vec::new(),
-        };
-        for r in &reqs {
-            let req = request(r);
-            let concrete = evaluate(&set, &req).decision == Decision::Allow;
-            // `None`: the request is outside the modelled space (e.g. a list longer than the
-            // bound the policies need, see docs/encoding.md).
-            match encoded_allows(&set, &req) {
-                Some(symbolic) => {
-                    COMPARED.fetch_add(1, Ordering::Relaxed);
-                    if concrete {
-                        ALLOWED.fetch_add(1, Ordering::Relaxed);
-                    }
-                    prop_assert_eq!(symbolic, concrete, "request {}", req.to_json());
+    let result = runner.run(
+        &strategy,
+        |(identity, resource, boundary, scp, reqs, home)| {
+            let set = PolicySet {
+                identity: vec![policy(&identity, false, 0)],
+                resource: resource.map(|r| policy(&r, true, 1)),
+                boundary: boundary.map(|b| policy(&b, false, 2)),
+                session: None,
+                scps: scp
+                    .map(|s| vec![vec![policy(&s, false, 3)]])
+                    .unwrap_or_default(),
+                rcps: Vec::new(),
+                principal_account: home.map(|i| ["111122223333", "444455556666"][i].to_string()),
+            };
+            for r in &reqs {
+                let mut req = request(r);
+                let caller = req.kind().account().map(str::to_string);
+                if caller.is_some()
+                    && set.home_account(&req, caller.as_deref()) != caller.as_deref()
+                {
+                    req.outside = OutsideCaller {
+                        identity_allows: r.5 .0,
+                        limits_allow: r.5 .1,
+                    };
                 }
-                None => {
-                    SKIPPED.fetch_add(1, Ordering::Relaxed);
+                let concrete = evaluate(&set, &req).decision == Decision::Allow;
+                // `None`: the request is outside the modelled space (e.g. a list longer than the
+                // bound the policies need, see docs/encoding.md).
+                match encoded_allows(&set, &req) {
+                    Some(symbolic) => {
+                        COMPARED.fetch_add(1, Ordering::Relaxed);
+                        if concrete {
+                            ALLOWED.fetch_add(1, Ordering::Relaxed);
+                        }
+                        prop_assert_eq!(symbolic, concrete, "request {}", req.to_json());
+                    }
+                    None => {
+                        SKIPPED.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     if let Err(e) = result {
         panic!("{e}");
     }
@@ -371,9 +393,8 @@ fn encoding_agrees_with_evaluator() {
     // The property must have compared real cases, including allows, not skipped everything.
     assert!(compared >= 1000, "only {compared} decisions compared");
     assert!(allowed * 20 >= compared, "too few allowed cases ({allowed} of {compared}): the generator no longer exercises allow paths");
-    // Outside the model: callers a set cannot concern (the root user for identity policies),
-    // and Lambda requests for actions no statement of the set can apply to (the Lambda
-    // request model leaves them out: nothing allows them).
+    // Outside the model: Lambda requests for actions no statement of the set can apply to
+    // (the Lambda request model leaves them out: nothing allows them).
     assert!(
         skipped * 2 <= compared,
         "too many requests outside the model ({skipped})"

@@ -28,6 +28,12 @@ fn allow(action: &str) -> Policy {
     ))
 }
 
+fn deny(action: &str) -> Policy {
+    p(&format!(
+        r#"{{"Effect": "Deny", "Action": "{action}", "Resource": "*"}}"#
+    ))
+}
+
 fn rbp(principal: &str) -> Policy {
     p(&format!(
         r#"{{"Sid": "Grant", "Effect": "Allow", "Principal": {principal}, "Action": "lambda:InvokeFunction", "Resource": "{FN}"}}"#
@@ -116,12 +122,15 @@ fn same_account_resource_policy_grant_kinds() {
 
 #[test]
 fn cross_account_needs_both_sides() {
+    // The identity side given is the caller's (its account is the home account).
     let foreign = invoke("arn:aws:iam::444455556666:role/app");
+    let home = Some("444455556666".to_string());
     let rp = Some(rbp(r#"{"AWS": "arn:aws:iam::444455556666:root"}"#));
     assert_eq!(
         decide(
             &PolicySet {
                 resource: rp.clone(),
+                principal_account: home.clone(),
                 ..PolicySet::default()
             },
             &foreign
@@ -132,6 +141,7 @@ fn cross_account_needs_both_sides() {
         decide(
             &PolicySet {
                 identity: vec![allow("lambda:*")],
+                principal_account: home.clone(),
                 ..PolicySet::default()
             },
             &foreign
@@ -143,6 +153,7 @@ fn cross_account_needs_both_sides() {
             &PolicySet {
                 identity: vec![allow("lambda:*")],
                 resource: rp,
+                principal_account: home.clone(),
                 ..PolicySet::default()
             },
             &foreign
@@ -152,9 +163,86 @@ fn cross_account_needs_both_sides() {
     // Even `"*"` in a resource policy needs the caller's own identity allow across accounts.
     let star = PolicySet {
         resource: Some(rbp(r#""*""#)),
+        principal_account: home,
         ..PolicySet::default()
     };
     assert_eq!(decide(&star, &foreign), Decision::ImplicitDeny);
+}
+
+#[test]
+fn callers_of_other_accounts_are_decided_by_their_own_account() {
+    // The identity side describes the resource's account (111122223333); a role of another
+    // account has policies airtight cannot see, which may allow anything.
+    let foreign = invoke("arn:aws:iam::444455556666:role/app");
+    let set = PolicySet {
+        identity: vec![deny("lambda:*")],
+        resource: Some(rbp(r#"{"AWS": "arn:aws:iam::444455556666:root"}"#)),
+        ..PolicySet::default()
+    };
+    assert_eq!(decide(&set, &foreign), Decision::Allow);
+    let mut refused = foreign.clone();
+    refused.outside.identity_allows = false;
+    assert_eq!(decide(&set, &refused), Decision::ImplicitDeny);
+    let mut limited = foreign;
+    limited.outside.limits_allow = false;
+    assert_eq!(decide(&set, &limited), Decision::ImplicitDeny);
+    // Without a grant in the resource-based policy nothing gets in from outside.
+    let no_grant = PolicySet {
+        identity: vec![allow("*")],
+        ..PolicySet::default()
+    };
+    assert_eq!(
+        decide(&no_grant, &invoke("arn:aws:iam::444455556666:role/app")),
+        Decision::ImplicitDeny
+    );
+}
+
+#[test]
+fn the_root_user_is_bound_by_no_identity_policy_or_boundary() {
+    let root = invoke("arn:aws:iam::111122223333:root");
+    let set = PolicySet {
+        identity: vec![deny("lambda:*")],
+        boundary: Some(allow("s3:*")),
+        ..PolicySet::default()
+    };
+    assert_eq!(decide(&set, &root), Decision::Allow);
+    // SCPs and resource-based policy denies bind it.
+    let scp = PolicySet {
+        scps: vec![vec![deny("lambda:InvokeFunction")]],
+        ..PolicySet::default()
+    };
+    assert_eq!(decide(&scp, &root), Decision::ExplicitDeny);
+    let rbp_deny = PolicySet {
+        resource: Some(p(
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "lambda:*", "Resource": "*"}"#,
+        )),
+        ..PolicySet::default()
+    };
+    assert_eq!(decide(&rbp_deny, &root), Decision::ExplicitDeny);
+}
+
+#[test]
+fn a_role_is_named_by_its_whole_arn() {
+    let grant = |arn: &str| PolicySet {
+        resource: Some(rbp(&format!(r#"{{"AWS": "{arn}"}}"#))),
+        principal_account: Some("111122223333".into()),
+        ..PolicySet::default()
+    };
+    let pathed = invoke("arn:aws:iam::111122223333:role/team/ops");
+    assert_eq!(
+        decide(&grant("arn:aws:iam::111122223333:role/team/ops"), &pathed),
+        Decision::Allow
+    );
+    assert_eq!(
+        decide(&grant("arn:aws:iam::111122223333:role/ops"), &pathed),
+        Decision::ImplicitDeny
+    );
+    // A session's ARN has no path: it is matched by account and role name.
+    let session = invoke("arn:aws:sts::111122223333:assumed-role/ops/s1");
+    assert_eq!(
+        decide(&grant("arn:aws:iam::111122223333:role/team/ops"), &session),
+        Decision::Allow
+    );
 }
 
 #[test]

@@ -60,6 +60,11 @@ fn check_folder(dir: &Path, failures: &mut Vec<String>) -> usize {
                 problems.push(format!("no bypass mentioning `{needle}`"));
             }
         }
+        if let Some(needle) = expect["stderr_contains"].as_str() {
+            if !String::from_utf8_lossy(&output.stderr).contains(needle) {
+                problems.push(format!("stderr does not mention `{needle}`"));
+            }
+        }
         let examples: Vec<&Value> = out["counterexamples"]
             .as_array()
             .into_iter()

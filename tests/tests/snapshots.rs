@@ -166,7 +166,15 @@ fn never_text() {
         "--resource",
         "arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias",
     ];
-    insta::assert_snapshot!("never_holds", text(&dir, &args, 0));
+    // The account root user is bound by no identity-based policy.
+    insta::assert_snapshot!("never_violated_by_root", text(&dir, &args, 1));
+    let scp: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--scp", "scp-deny-alias-and-function.json"])
+        .collect();
+    // An SCP binds the root user too: now it is a proof about every caller.
+    insta::assert_snapshot!("never_holds_with_an_scp", text(&dir, &scp, 0));
     let legacy: Vec<&str> = args
         .iter()
         .copied()
@@ -182,7 +190,7 @@ fn deny_check_text() {
         &dir,
         &[
             "deny-check",
-            "nobody but role/ops may invoke my-function alias my-alias",
+            "nobody but the root user and role/ops may invoke my-function alias my-alias",
             "--identity",
             "deny-alias-only.json",
         ],

@@ -17,9 +17,14 @@ pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Exit {
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
-    let (Ok(set), Some(request)) = (set, request) else {
+    let (Ok(mut set), Some(request)) = (set, request) else {
         return Exit::BadInput;
     };
+    // The request names its caller, so the identity side given is that caller's unless
+    // `--principal-account` says otherwise.
+    if set.principal_account.is_none() {
+        set.principal_account = request.kind().account().map(str::to_string);
+    }
     let evaluation = evaluate(&set, &request);
     let written = match args.format {
         Format::Text => report::simulate::text::decision(&loader, &evaluation, &request, io.out),

@@ -203,6 +203,9 @@ pub struct PolicyFiles {
     /// One entry per organization level, root first; each the policies attached there.
     pub scp: Vec<Vec<PathBuf>>,
     pub rcp: Vec<Vec<PathBuf>>,
+    /// The account whose users and roles the identity side describes (default: the
+    /// resource's account).
+    pub principal_account: Option<String>,
 }
 
 /// Loads every policy named by `args` into a [`PolicySet`]. Every file is read and checked even
@@ -232,7 +235,7 @@ pub fn load_policy_set(args: &PolicyFiles, loader: &mut Loader) -> Result<Policy
         .session_policy
         .as_ref()
         .and_then(|p| one(p, PolicyKind::Session, loader));
-    let scps = args
+    let scps: Vec<Vec<Policy>> = args
         .scp
         .iter()
         .map(|level| {
@@ -242,7 +245,7 @@ pub fn load_policy_set(args: &PolicyFiles, loader: &mut Loader) -> Result<Policy
                 .collect()
         })
         .collect();
-    let rcps = args
+    let rcps: Vec<Vec<Policy>> = args
         .rcp
         .iter()
         .map(|level| {
@@ -255,7 +258,18 @@ pub fn load_policy_set(args: &PolicyFiles, loader: &mut Loader) -> Result<Policy
     if !ok || loader.has_errors() {
         return Err(Failed);
     }
+    let warnings: Vec<Diagnostic> = [(&scps, "service"), (&rcps, "resource")]
+        .into_iter()
+        .flat_map(|(levels, what)| {
+            levels
+                .iter()
+                .enumerate()
+                .filter_map(move |(i, level)| level_allows_nothing(level, i, what))
+        })
+        .collect();
+    loader.extend_diagnostics(warnings);
     Ok(PolicySet {
+        principal_account: args.principal_account.clone(),
         identity,
         resource,
         boundary,
@@ -263,6 +277,37 @@ pub fn load_policy_set(args: &PolicyFiles, loader: &mut Loader) -> Result<Policy
         scps,
         rcps,
     })
+}
+
+/// A warning when no policy of an organization level has an Allow statement: such a level
+/// denies everything below it. A deny-list SCP or RCP is attached next to `FullAWSAccess`
+/// (`RCPFullAWSAccess`), which belongs in the same `--scp`/`--rcp` flag.
+fn level_allows_nothing(level: &[Policy], index: usize, what: &str) -> Option<Diagnostic> {
+    let allows = level
+        .iter()
+        .flat_map(|p| &p.statements)
+        .any(|s| s.effect.value == airtight_encodings::policy::Effect::Allow);
+    let first = level.first().filter(|_| !allows)?;
+    let flag = if what == "service" { "scp" } else { "rcp" };
+    let full = if what == "service" {
+        "FullAWSAccess"
+    } else {
+        "RCPFullAWSAccess"
+    };
+    Some(
+        Diagnostic::warning(
+            "level-allows-nothing",
+            format!(
+                "no {what} control policy at organization level {} has an Allow statement, so the level allows nothing",
+                index + 1
+            ),
+            first.span,
+        )
+        .with_label("only Deny statements at this level")
+        .with_note(format!(
+            "AWS attaches a deny-list policy next to `{full}`; give both in one flag: --{flag} {full}.json,this.json"
+        )),
+    )
 }
 
 #[cfg(test)]

@@ -64,12 +64,39 @@ type R<T> = Result<T, CompileError>;
 /// Compiles a policy set's decision procedure.
 pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
     let is_iam = sym.is_iam();
+    let root = sym.kind_is(super::symbolic::PK_ROOT);
+    // The callers each part describes, as in `eval::evaluate`: the home account's users and
+    // roles (the identity side), its root user, and callers of other accounts.
+    let same_account_or_none = or([
+        factory::matches(
+            &mut sym.vars,
+            sym.resource_account,
+            Glob::literal("", false),
+        ),
+        factory::str_eq(sym.resource_account, sym.account),
+    ]);
+    let home = match &set.principal_account {
+        Some(a) => factory::matches(&mut sym.vars, sym.account, Glob::literal(a, false)),
+        None => same_account_or_none.clone(),
+    };
+    let in_home = and([is_iam.clone(), home.clone()]);
+    let described = and([in_home.clone(), not(root.clone())]);
+    let outside = and([is_iam.clone(), not(home)]);
+    // The unknown parts of an outside caller's account are free: a described caller's values
+    // are irrelevant and fixed to the default, so examples only mention them when they matter.
+    let (oi, ol) = (
+        factory::var(sym.outside_identity),
+        factory::var(sym.outside_limits),
+    );
+    sym.well_formed
+        .push(implies(not(outside.clone()), and([oi.clone(), ol.clone()])));
+
     let mut denies = Vec::new();
     let mut identity_allows = Vec::new();
     for p in &set.identity {
         let (a, d) = compile_policy(sym, p, PolicyKind::Identity)?;
         identity_allows.push(a);
-        denies.push(and([is_iam.clone(), d]));
+        denies.push(and([described.clone(), d]));
     }
     let mut limits = Vec::new();
     for (p, kind) in set
@@ -80,7 +107,7 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
     {
         let (a, d) = compile_policy(sym, p, kind)?;
         limits.push(a);
-        denies.push(and([is_iam.clone(), d]));
+        denies.push(and([described.clone(), d]));
     }
     let mut scp_levels = Vec::new();
     for level in &set.scps {
@@ -88,7 +115,7 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
         for p in level {
             let (a, d) = compile_policy(sym, p, PolicyKind::Scp)?;
             level_allow.push(a);
-            denies.push(and([is_iam.clone(), d]));
+            denies.push(and([in_home.clone(), d]));
         }
         scp_levels.push(or(level_allow));
     }
@@ -127,22 +154,16 @@ pub fn compile_set(sym: &mut Symbolic, set: &PolicySet) -> R<DecisionTerms> {
     let any_grant = or([g_direct.clone(), g_role.clone(), g_account]);
     let explicit_deny = or(denies);
     let rcp_ok = and(rcp_levels);
-    let scp_ok = implies(is_iam.clone(), and(scp_levels));
-    let id_ok = or([sym.kind_is(super::symbolic::PK_ROOT), or(identity_allows)]);
+    let scp_ok = implies(in_home, and(scp_levels));
+    let id_ok = or([
+        root.clone(),
+        and([described.clone(), or(identity_allows)]),
+        and([outside.clone(), oi]),
+    ]);
     // Federated-user sessions are not modelled (docs/encoding.md), so "no session policy"
     // always means "not limited".
-    let limits_ok = and(limits);
-    let same_account = and([
-        is_iam.clone(),
-        or([
-            factory::matches(
-                &mut sym.vars,
-                sym.resource_account,
-                Glob::literal("", false),
-            ),
-            factory::str_eq(sym.resource_account, sym.account),
-        ]),
-    ]);
+    let limits_ok = or([root, and([described, and(limits)]), and([outside, ol])]);
+    let same_account = and([is_iam.clone(), same_account_or_none]);
     let identity_path = and([id_ok, limits_ok.clone()]);
     let same = or([g_direct, and([g_role, limits_ok]), identity_path.clone()]);
     let cross = and([any_grant.clone(), identity_path]);
@@ -288,25 +309,19 @@ fn principal_grants(sym: &mut Symbolic, block: &PrincipalBlock) -> R<Grants> {
                         resource: rest,
                         ..
                     }) if rest.starts_with("role/") => {
-                        let name = rest.rsplit('/').next().unwrap_or(rest);
+                        let path = &rest["role/".len()..];
                         let acct_m = factory::matches(
                             &mut sym.vars,
                             sym.account,
                             Glob::literal(acct, false),
                         );
+                        // A role is named by its whole ARN, path included (§5.7).
                         let exact = factory::matches(
                             &mut sym.vars,
                             sym.role_path,
-                            Glob::literal(name, false),
+                            Glob::literal(path, false),
                         );
-                        let mut tokens = vec![GlobToken::AnyRun, GlobToken::Char('/')];
-                        tokens.extend(name.chars().map(GlobToken::Char));
-                        let nested = factory::matches(
-                            &mut sym.vars,
-                            sym.role_path,
-                            Glob::from_tokens(tokens, false),
-                        );
-                        role.push(and([sym.kind_is(PK_ROLE), acct_m, or([exact, nested])]));
+                        role.push(and([sym.kind_is(PK_ROLE), acct_m, exact]));
                     }
                     _ => {
                         let cases = sym.principal_cases();
@@ -675,6 +690,13 @@ pub fn request_is(sym: &mut Symbolic, request: &crate::request::Request) -> Term
         sym.resource_account,
         Glob::literal(&request.resource_account, false),
     ));
+    for (var, value) in [
+        (sym.outside_identity, request.outside.identity_allows),
+        (sym.outside_limits, request.outside.limits_allow),
+    ] {
+        let v = factory::var(var);
+        parts.push(if value { v } else { not(v) });
+    }
     let names: Vec<String> = sym.keys.keys().cloned().collect();
     for name in names {
         let Some(key) = sym.keys.get(&name).cloned() else {

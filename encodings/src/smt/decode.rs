@@ -58,6 +58,8 @@ pub fn decode(
         &resource,
         Some(&resource_account),
     );
+    request.outside.identity_allows = bools[sym.outside_identity.0 as usize];
+    request.outside.limits_allow = bools[sym.outside_limits.0 as usize];
     for key in sym.keys.values() {
         if !bools[key.present.0 as usize] {
             continue;

@@ -129,6 +129,11 @@ fn preferences(sym: &mut Symbolic) -> Vec<Term> {
         factory::int_eq(&sym.vars, sym.resource_kind, super::symbolic::RK_ARN),
         aws,
         region,
+        // An outside caller's own account allows, unless the difference needs otherwise.
+        factory::and([
+            factory::var(sym.outside_identity),
+            factory::var(sym.outside_limits),
+        ]),
     ];
     // Lambda questions read best with an invocation (asked only when Lambda is in play: a
     // preference that cannot hold costs a solver call).

@@ -94,6 +94,11 @@ pub struct Symbolic {
     pub abstractions: BTreeMap<String, BoolVar>,
     /// Whether the Lambda request model applies (`lambda_model`): Lambda actions are in play.
     pub lambda: bool,
+    /// For a caller of an account the policies do not describe: its own account's identity
+    /// side allows the request ([`crate::request::OutsideCaller::identity_allows`]).
+    pub outside_identity: BoolVar,
+    /// … and its boundary and session policy do ([`crate::request::OutsideCaller::limits_allow`]).
+    pub outside_limits: BoolVar,
 }
 
 /// How the policies use one key.
@@ -170,6 +175,8 @@ impl Symbolic {
         ] {
             vars.add_candidate(v, c);
         }
+        let outside_identity = vars.new_bool("outside.identity_allows");
+        let outside_limits = vars.new_bool("outside.limits_allow");
         let mut sym = Symbolic {
             vars,
             principal_kind,
@@ -190,6 +197,8 @@ impl Symbolic {
             well_formed: Vec::new(),
             abstractions: BTreeMap::new(),
             lambda: false,
+            outside_identity,
+            outside_limits,
         };
         let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
         for set in sets {

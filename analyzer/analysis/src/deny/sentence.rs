@@ -20,7 +20,7 @@
 //! function   := ["function"] (NAME | FUNCTION-ARN | QUALIFIED-ARN)
 //! qualifier  := ("alias" | "version") NAME
 //! principal  := ARN | "role/NAME" | "user/NAME" | NAME (a role) | SERVICE.amazonaws.com
-//!             | "account" 123456789012
+//!             | "account" 123456789012 | ["the"] "root" ["user"]
 //! ```
 //!
 //! A principal given by name is resolved in the function's account. The parser does not look
@@ -34,7 +34,8 @@ pub type At = std::ops::Range<usize>;
 pub enum PrincipalRef {
     /// A pattern used as given (an ARN, a service principal).
     Pattern(String),
-    /// `role/NAME` or `user/NAME` (or a bare role name), in the function's account.
+    /// `role/NAME` or `user/NAME` (or a bare role name), or `root` (the root user), in the
+    /// function's account.
     Local(String),
     /// Every principal of an account.
     Account(String),
@@ -124,6 +125,17 @@ fn verb_action(w: &str, text: &str) -> Option<String> {
 fn principal(words: &[Word<'_>], i: &mut usize) -> Result<PrincipalRef, SentenceError> {
     let w = &words[*i];
     *i += 1;
+    // "root", "root user", "the root user": the account root user.
+    let next_is = |i: usize, word: &str| words.get(i).is_some_and(|n| n.lower == word);
+    if w.lower == "root" || (w.lower == "the" && next_is(*i, "root")) {
+        if w.lower == "the" {
+            *i += 1;
+        }
+        if next_is(*i, "user") {
+            *i += 1;
+        }
+        return Ok(PrincipalRef::Local("root".into()));
+    }
     if w.lower == "account" {
         let Some(n) = words.get(*i) else {
             return Err(SentenceError {
@@ -348,6 +360,29 @@ mod tests {
         assert_eq!(
             PrincipalRef::Local("role/ops".into()).pattern("123456789012"),
             "arn:aws:iam::123456789012:role/ops"
+        );
+    }
+
+    #[test]
+    fn the_root_user() {
+        for sentence in [
+            "nobody but the root user and role/ops may invoke f alias prod",
+            "nobody but root user and role/ops may invoke f alias prod",
+            "nobody but root and ops may invoke f alias prod",
+        ] {
+            let i = parse_sentence(sentence).expect("parses");
+            assert_eq!(
+                i.except,
+                [
+                    PrincipalRef::Local("root".into()),
+                    PrincipalRef::Local("role/ops".into())
+                ],
+                "{sentence}"
+            );
+        }
+        assert_eq!(
+            PrincipalRef::Local("root".into()).pattern("123456789012"),
+            "arn:aws:iam::123456789012:root"
         );
     }
 
