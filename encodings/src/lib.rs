@@ -5,6 +5,7 @@
 //! This crate does no IO and never prints.
 
 pub mod condition;
+pub mod decimal;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;

@@ -8,7 +8,7 @@ use super::finite::{choose_strings, Finite};
 use super::symbolic::{
     Elem, KeyType, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR,
 };
-use crate::condition::{format_date, format_ip, Decimal};
+use crate::condition::{format_date, format_ip};
 use crate::request::{ContextValue, Request};
 
 /// Builds the request a model describes.
@@ -66,11 +66,7 @@ pub fn decode(
         let elem = |e: &Elem| -> String {
             match (e, key.ty) {
                 (Elem::Str(v), _) => s(*v),
-                (Elem::Int(v), KeyType::Num { scale }) => Decimal {
-                    mantissa: int(*v),
-                    scale,
-                }
-                .to_string_normalized(),
+                (Elem::Int(v), KeyType::Num) => key.numbers.decode(int(*v)),
                 (Elem::Int(v), _) => format_date(i64::try_from(int(*v)).unwrap_or(0)),
                 (Elem::Bool(b), _) => bools[b.0 as usize].to_string(),
                 (Elem::Ip(v6, addr), _) => format_ip(bools[v6.0 as usize], ip_dec(int(*addr))),

@@ -7,7 +7,7 @@
 //! | resource | kind ∈ {`*`, ARN}; an ARN is `arn:{partition}:{service}:{region}:{account}:{rest}` with colon-free components |
 //! | resource_account | a string, equal to the ARN's account component when that is non-empty |
 //! | context key of type String/ARN | presence flag + string (a list of `n ≤ N` strings when multivalued) |
-//! | Numeric | presence + integer scaled by `10^(s+1)`, `s` the largest scale among the policy's literals for that key |
+//! | Numeric | presence + the index of its class among those the policies' literals for that key cut the numbers into ([`super::numbers`]) |
 //! | Date | presence + integer milliseconds since the epoch |
 //! | Bool | presence + boolean |
 //! | IP | presence + (is-IPv6 flag, integer address) |
@@ -19,9 +19,11 @@
 use std::collections::BTreeMap;
 
 use super::factory::{self, and, not, or};
+use super::numbers::NumberLine;
 use super::segments::{glob_over, Seg};
 use super::term::{BoolVar, IntVar, StrVar, Term, Vars};
 use crate::condition::{Family, SetOp};
+use crate::decimal::Decimal;
 use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
 use crate::partition::Domain;
@@ -53,10 +55,8 @@ pub const MULTIVALUED_KEYS: [&str; 10] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyType {
     Str,
-    /// Integers scaled by `10^scale`.
-    Num {
-        scale: u32,
-    },
+    /// A class of numbers ([`KeyVar::numbers`]).
+    Num,
     Date,
     Bool,
     Ip,
@@ -79,6 +79,8 @@ pub struct KeyVar {
     /// `Some(n)` for a multivalued key: the list holds `elems[..n]`.
     pub count: Option<IntVar>,
     pub elems: Vec<Elem>,
+    /// For a numeric key: the classes its literals cut the numbers into (empty otherwise).
+    pub numbers: NumberLine,
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +116,7 @@ struct Usage {
     written: String,
     families: Vec<Family>,
     set_ops: usize,
-    max_scale: u32,
+    numbers: Vec<Decimal>,
     as_variable: bool,
 }
 
@@ -241,9 +243,7 @@ impl Symbolic {
         {
             KeyType::Str
         } else if typed.iter().all(|f| *f == Family::Numeric) {
-            KeyType::Num {
-                scale: u.max_scale + 1,
-            }
+            KeyType::Num
         } else if typed.iter().all(|f| *f == Family::Date) {
             KeyType::Date
         } else if typed.iter().all(|f| *f == Family::Bool) {
@@ -258,6 +258,11 @@ impl Symbolic {
         let multi = MULTIVALUED_KEYS.contains(&name)
             || (u.set_ops > 0 && !u.as_variable && !is_known_single(name));
         let n = if multi { u.set_ops.max(1) } else { 1 };
+        let numbers = if ty == KeyType::Num {
+            NumberLine::new(u.numbers.iter().cloned())
+        } else {
+            NumberLine::default()
+        };
         let present = self.vars.new_bool(&format!("{name}.present"));
         let count = multi.then(|| self.vars.new_int(&format!("{name}.count"), 0, n as i128));
         let mut elems = Vec::new();
@@ -275,9 +280,7 @@ impl Symbolic {
                         min_len: 0,
                     },
                 )),
-                KeyType::Num { .. } => {
-                    Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30)))
-                }
+                KeyType::Num => Elem::Int(self.vars.new_int(&label, 0, numbers.classes() - 1)),
                 KeyType::Date => Elem::Int(self.vars.new_int(
                     &label,
                     -62_135_596_800_000,
@@ -313,6 +316,12 @@ impl Symbolic {
             }
         }
         for e in &elems {
+            if let (Elem::Int(v), KeyType::Num) = (e, ty) {
+                for empty in numbers.empty_classes() {
+                    let excluded = not(factory::int_eq(&self.vars, *v, empty));
+                    self.well_formed.push(excluded);
+                }
+            }
             if let Elem::Ip(v6, addr) = e {
                 let v4_max = super::compile::ip_enc(u128::from(u32::MAX));
                 let in_v4 = factory::int_cmp(&self.vars, *addr, crate::condition::Cmp::Le, v4_max);
@@ -327,6 +336,7 @@ impl Symbolic {
                 present,
                 count,
                 elems,
+                numbers,
             },
         );
     }
@@ -520,7 +530,7 @@ fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
             }
             for v in &c.values {
                 if let crate::condition::CondValue::Number(d) = &v.value {
-                    u.max_scale = u.max_scale.max(d.scale);
+                    u.numbers.push(d.clone());
                 }
             }
         }
