@@ -621,7 +621,7 @@ impl TypedValue {
                 }
                 TypedValue::Text
             }
-            Family::Numeric => TypedValue::Number(Decimal::parse(v)?),
+            Family::Numeric => TypedValue::Number(Decimal::parse(v).ok()?),
             Family::Date => TypedValue::Date(parse_date(v)?),
             Family::Bool => TypedValue::Bool(parse_bool(v)?),
             Family::Binary => {
@@ -637,7 +637,7 @@ impl TypedValue {
     /// The positive comparison of `op` between this request value and a policy value.
     fn compare(&self, op: BaseOp, policy: &CondValue) -> bool {
         match (self, policy) {
-            (TypedValue::Number(a), CondValue::Number(b)) => op.cmp().holds(a.compare(b)),
+            (TypedValue::Number(a), CondValue::Number(b)) => op.cmp().holds(a.cmp(b)),
             (TypedValue::Date(a), CondValue::Date(b)) => op.cmp().holds(a.cmp(b)),
             (TypedValue::Bool(a), CondValue::Bool(b)) => a == b,
             (TypedValue::Bytes(a), CondValue::Binary(b)) => a == b,

@@ -7,6 +7,8 @@
 //! A JSON string can itself hold a policy (`aws lambda get-policy` output); [`parse_embedded`]
 //! parses such a decoded string while mapping spans back to the enclosing file.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 
@@ -77,25 +79,31 @@ pub fn parse_embedded(embedded: &JsonString, file: FileId) -> Result<Json, Diagn
 }
 
 /// Every key that occurs more than once in one object, anywhere in the document: a
-/// diagnostic per repeated occurrence, with the first occurrence as a secondary label.
+/// diagnostic per repeated occurrence, with the first occurrence as a secondary label. Keys are
+/// compared exactly (case-sensitively), in time linear in the size of the document.
 pub fn duplicate_keys(value: &Json) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut stack = vec![value];
+    let mut first_spans: HashMap<&str, Span> = HashMap::new();
     while let Some(v) = stack.pop() {
         match &v.kind {
             JsonKind::Array(items) => stack.extend(items.iter().rev()),
             JsonKind::Object(members) => {
-                for (i, m) in members.iter().enumerate() {
-                    if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
-                        out.push(
+                first_spans.clear();
+                for m in members {
+                    match first_spans.entry(m.key.as_str()) {
+                        Entry::Vacant(e) => {
+                            e.insert(m.key_span);
+                        }
+                        Entry::Occupied(first) => out.push(
                             Diagnostic::error(
                                 "duplicate-key",
                                 format!("duplicate key `{}`", m.key),
                                 m.key_span,
                             )
                             .with_label("repeated here")
-                            .with_secondary(first.key_span, "first defined here"),
-                        );
+                            .with_secondary(*first.get(), "first defined here"),
+                        ),
                     }
                 }
                 stack.extend(members.iter().rev().map(|m| &m.value));
@@ -604,6 +612,41 @@ mod tests {
         };
         let e = parse_embedded(&bad, F).unwrap_err();
         assert_eq!(e.labels[0].span.start, 15);
+    }
+
+    #[test]
+    fn duplicate_keys_among_200k_are_found_in_linear_time() {
+        // Quadratic before: 200k keys took close to a minute.
+        let n = 200_000;
+        let mut members: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+        members.push(r#""k7": "again""#.into());
+        members.push(r#""K7": "other case""#.into());
+        members.push(r#""k7": "third""#.into());
+        let src = format!(
+            "{{{}, \"inner\": {{\"x\": 1, \"x\": 2}}}}",
+            members.join(", ")
+        );
+        let v = parse(&src, F).unwrap();
+        let d = duplicate_keys(&v);
+        // Both repeats of `k7` (not `K7`: keys are case-sensitive), then the nested `x`.
+        assert_eq!(d.len(), 3, "{d:?}");
+        let first = src.find("\"k7\"").unwrap();
+        let repeats: Vec<usize> = src
+            .match_indices("\"k7\"")
+            .map(|(i, _)| i)
+            .skip(1)
+            .collect();
+        for (diag, at) in d.iter().zip(&repeats) {
+            assert_eq!(diag.message, "duplicate key `k7`");
+            assert_eq!(diag.labels[0].span.start as usize, *at);
+            assert_eq!(diag.labels[1].span.start as usize, first);
+        }
+        assert_eq!(d[2].message, "duplicate key `x`");
+        assert_eq!(&src[d[2].labels[0].span.range()], "\"x\"");
+        assert_eq!(
+            d[2].labels[1].span.start as usize,
+            src.find("\"x\"").unwrap()
+        );
     }
 
     #[test]

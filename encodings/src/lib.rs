@@ -6,6 +6,7 @@
 
 pub mod arn;
 pub mod condition;
+pub mod decimal;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;

@@ -12,7 +12,8 @@
 
 use crate::arn::Arn;
 use crate::condition::{
-    parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, OpError,
+    parse_bool, parse_date, BaseOp, Cidr, CondValue, ConditionOp, Decimal, Family, NumberError,
+    OpError,
 };
 use crate::diagnostic::Diagnostic;
 use crate::glob::Glob;
@@ -755,8 +756,21 @@ impl Parser {
                 Some(CondValue::Pattern(t))
             }
             Family::Numeric => match Decimal::parse(text) {
-                Some(d) => Some(CondValue::Number(d)),
-                None => bad(self, "number", "expected an integer or decimal number"),
+                Ok(d) => Some(CondValue::Number(d)),
+                Err(NumberError::Malformed) => {
+                    bad(self, "number", "expected an integer or decimal number")
+                }
+                Err(e @ NumberError::OutOfRange) => {
+                    self.err(
+                        "malformed-value",
+                        format!("number `{text}` is out of range for `{}`", op.name()),
+                        span,
+                    )
+                    .with_label_mut(&e.to_string())
+                    .notes
+                    .push("AWS documents no range for numeric values; airtight reads any number of digits exactly, with the first significant digit at most 2147483647 places either side of the decimal point (see docs/encoding.md, \"Numbers\")".into());
+                    None
+                }
             },
             Family::Date => match parse_date(text) {
                 Some(d) => Some(CondValue::Date(d)),

@@ -505,3 +505,51 @@ fn check_lambda(
         )],
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_with_200k_context_keys_parses_and_reports_its_duplicate() {
+        // Quadratic before: 200k context keys took close to a minute.
+        let n = 200_000;
+        let mut context: Vec<String> = (0..n).map(|i| format!(r#""tag:k{i}": "v{i}""#)).collect();
+        context.push(r#""tag:k5": "again""#.into());
+        let src = format!(
+            r#"{{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "context": {{{}}}}}"#,
+            context.join(", ")
+        );
+        let diags = parse_request(&src, FileId(0)).unwrap_err();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "duplicate-key");
+        assert_eq!(diags[0].message, "duplicate key `tag:k5`");
+        assert_eq!(
+            diags[0].labels[0].span.start as usize,
+            src.rfind(r#""tag:k5""#).unwrap()
+        );
+        assert_eq!(
+            diags[0].labels[1].span.start as usize,
+            src.find(r#""tag:k5""#).unwrap()
+        );
+        context.pop();
+        let src = src.replace(r#", "tag:k5": "again""#, "");
+        let request = parse_request(&src, FileId(0)).unwrap();
+        assert_eq!(request.context.len(), n);
+        assert_eq!(
+            request.context["tag:k199999"].value,
+            ContextValue::Single("v199999".into())
+        );
+    }
+
+    #[test]
+    fn context_keys_differing_only_in_case_are_one_key_the_last_wins() {
+        let src = r#"{"action": "s3:GetObject", "resource": "*", "context": {"aws:SourceVpc": "vpc-1", "AWS:sourcevpc": "vpc-2"}}"#;
+        let request = parse_request(src, FileId(0)).unwrap();
+        assert_eq!(request.context.len(), 1);
+        let entry = &request.context["aws:sourcevpc"];
+        assert_eq!(entry.written, "AWS:sourcevpc");
+        assert_eq!(entry.value, ContextValue::Single("vpc-2".into()));
+    }
+}

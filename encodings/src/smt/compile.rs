@@ -19,7 +19,7 @@
 
 use super::factory::{self, and, implies, ite, not, or, FALSE, TRUE};
 use super::segments::{glob_over, Seg};
-use super::symbolic::{Elem, KeySort, KeyView, Symbolic, PK_ROLE, PK_SERVICE};
+use super::symbolic::{Elem, KeySort, KeyVar, KeyView, Symbolic, PK_ROLE, PK_SERVICE};
 use super::term::Term;
 use crate::condition::{BaseOp, Cmp, CondValue, Family, SetOp};
 use crate::eval::PolicySet;
@@ -392,12 +392,12 @@ fn condition(sym: &mut Symbolic, c: &Condition) -> R<Term> {
             }
             let body = match (c.op.set, key.count) {
                 (None, Some(_)) => FALSE,
-                (_, None) => elem_test(sym, c, &key.elems[0], key.ty)?,
+                (_, None) => elem_test(sym, c, &key.elems[0], &key)?,
                 (Some(set), Some(count)) => {
                     let mut items = Vec::new();
                     for (i, e) in key.elems.iter().enumerate() {
                         let inside = factory::int_cmp(&sym.vars, count, Cmp::Gt, i as i128);
-                        let t = elem_test(sym, c, e, key.ty)?;
+                        let t = elem_test(sym, c, e, &key)?;
                         items.push(match set {
                             SetOp::ForAllValues => implies(inside, t),
                             SetOp::ForAnyValue => and([inside, t]),
@@ -428,8 +428,9 @@ fn null_test(c: &Condition, present: Term) -> Term {
         .collect::<Vec<_>>())
 }
 
-/// The single-value test on one element of a plain key.
-fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeySort) -> R<Term> {
+/// The single-value test on one element `e` of the plain key `key`.
+fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, key: &KeyVar) -> R<Term> {
+    let ty = key.ty;
     let family = c.op.base.family();
     let negated = c.op.base.is_negated();
     let wrong = || {
@@ -447,21 +448,26 @@ fn elem_test(sym: &mut Symbolic, c: &Condition, e: &Elem, ty: KeySort) -> R<Term
             return single_test_segs(sym, c, &[Seg::Var(*v)])
         }
         (Family::Numeric, Elem::Int(v)) => {
-            let KeySort::Num { scale } = ty else {
+            if ty != KeySort::Num {
                 return Err(wrong());
-            };
-            or(c.values
-                .iter()
-                .filter_map(|p| match &p.value {
-                    CondValue::Number(d) => {
-                        let lit = d
-                            .mantissa
-                            .checked_mul(10i128.pow(scale.saturating_sub(d.scale)))?;
-                        Some(factory::int_cmp(&sym.vars, *v, c.op.base.cmp(), lit))
-                    }
-                    _ => None,
-                })
-                .collect::<Vec<_>>())
+            }
+            // A literal is compared through its class: exact, whatever its size (`numbers`).
+            let mut any = Vec::new();
+            for p in &c.values {
+                let CondValue::Number(d) = &p.value else {
+                    continue;
+                };
+                let class = key.numbers.literal_class(d).ok_or_else(|| {
+                    CompileError::at(
+                        format!(
+                            "the number `{d}` of a policy the symbolic request was not built from"
+                        ),
+                        p.span,
+                    )
+                })?;
+                any.push(factory::int_cmp(&sym.vars, *v, c.op.base.cmp(), class));
+            }
+            or(any)
         }
         (Family::Date, Elem::Int(v)) if ty == KeySort::Date => or(c
             .values
@@ -661,7 +667,8 @@ pub fn key_equals(sym: &mut Symbolic, key: &str, value: &str) -> Term {
                 return FALSE;
             }
             let v = KeyVarView {
-                elem: k.elems[0].clone(),
+                name: &name,
+                elem: &k.elems[0],
                 ty: k.ty,
             }
             .equals(sym, value);
@@ -713,7 +720,8 @@ pub fn request_is(sym: &mut Symbolic, request: &crate::request::Request) -> Term
                 parts.push(factory::int_eq(&sym.vars, count, vs.len() as i128));
                 for (e, v) in key.elems.iter().zip(vs) {
                     let single = KeyVarView {
-                        elem: e.clone(),
+                        name: &name,
+                        elem: e,
                         ty: key.ty,
                     };
                     parts.push(single.equals(sym, v));
@@ -726,22 +734,29 @@ pub fn request_is(sym: &mut Symbolic, request: &crate::request::Request) -> Term
     and(parts)
 }
 
-struct KeyVarView {
-    elem: Elem,
+/// One element of the plain key `name`.
+struct KeyVarView<'a> {
+    name: &'a str,
+    elem: &'a Elem,
     ty: KeySort,
 }
 
-impl KeyVarView {
+impl KeyVarView<'_> {
+    /// The element holds `value` (false for a value the key's type cannot read).
     fn equals(&self, sym: &mut Symbolic, value: &str) -> Term {
-        match (&self.elem, self.ty) {
+        match (self.elem, self.ty) {
             (Elem::Str(x), _) => factory::matches(&mut sym.vars, *x, Glob::literal(value, false)),
-            (Elem::Int(x), KeySort::Num { scale }) => match crate::condition::Decimal::parse(value)
-                .filter(|d| d.scale <= scale)
-                .and_then(|d| d.mantissa.checked_mul(10i128.pow(scale - d.scale)))
-            {
-                Some(n) => factory::int_eq(&sym.vars, *x, n),
-                None => FALSE,
-            },
+            (Elem::Int(x), KeySort::Num) => {
+                // The value's class; decoding that class gives back `value` as written.
+                let class = sym
+                    .keys
+                    .get_mut(self.name)
+                    .and_then(|k| k.numbers.prefer(value));
+                match class {
+                    Some(class) => factory::int_eq(&sym.vars, *x, class),
+                    None => FALSE,
+                }
+            }
             (Elem::Int(x), _) => crate::condition::parse_date(value)
                 .map(|ms| factory::int_eq(&sym.vars, *x, i128::from(ms)))
                 .unwrap_or(FALSE),

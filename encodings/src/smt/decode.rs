@@ -7,7 +7,7 @@ use super::finite::{choose_strings, Finite};
 use super::symbolic::{
     Elem, KeySort, Symbolic, PK_ANONYMOUS, PK_ROLE, PK_ROOT, PK_SERVICE, PK_USER, RK_STAR,
 };
-use crate::condition::{format_date, format_ip, Decimal};
+use crate::condition::{format_date, format_ip};
 use crate::request::{ContextValue, Request};
 
 /// Builds the request a model describes.
@@ -67,11 +67,7 @@ pub fn decode(
         let elem = |e: &Elem| -> String {
             match (e, key.ty) {
                 (Elem::Str(v), _) => s(*v),
-                (Elem::Int(v), KeySort::Num { scale }) => Decimal {
-                    mantissa: int(*v),
-                    scale,
-                }
-                .to_string_normalized(),
+                (Elem::Int(v), KeySort::Num) => key.numbers.decode(int(*v)),
                 (Elem::Int(v), _) => format_date(i64::try_from(int(*v)).unwrap_or(0)),
                 (Elem::Bool(b), _) => bools[b.0 as usize].to_string(),
                 (Elem::Ip(v6, addr), _) => {

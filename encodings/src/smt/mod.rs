@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`term`], [`factory`] | the term IR and its simplifying constructors |
 //! | [`symbolic`] | the symbolic request: variables for every part of a request |
+//! | [`numbers`] | numeric keys as classes cut by the policies' literals |
 //! | [`lambda_model`] | what a Lambda request can look like (service data) |
 //! | [`universe`] | the requests a question ranges over: the symbolic request and its models |
 //! | [`segments`] | globs over structured strings (principal and resource ARNs) |
@@ -19,6 +20,7 @@ pub mod decode;
 pub mod factory;
 pub mod finite;
 pub mod lambda_model;
+pub mod numbers;
 pub mod search;
 pub mod segments;
 pub mod solver;

@@ -7,7 +7,7 @@
 //! | resource | kind ∈ {`*`, ARN}; an ARN is `arn:{partition}:{service}:{region}:{account}:{rest}` with colon-free components |
 //! | resource_account | a string, equal to the ARN's account component when that is non-empty |
 //! | context key of type String/ARN | presence flag + string (a list of `n ≤ N` strings when multivalued) |
-//! | Numeric | presence + integer scaled by `10^(s+1)`, `s` the largest scale among the policy's literals for that key |
+//! | Numeric | presence + the index of its class among those the policies' literals for that key cut the numbers into ([`super::numbers`]) |
 //! | Date | presence + integer milliseconds since the epoch |
 //! | Bool | presence + boolean |
 //! | IP | presence + (is-IPv6 flag, integer address) |
@@ -19,9 +19,11 @@
 use std::collections::BTreeMap;
 
 use super::factory::{self, and, not, or, FALSE};
+use super::numbers::NumberLine;
 use super::segments::{glob_over, Seg};
 use super::term::{BoolVar, IntVar, StrVar, Term, Vars};
 use crate::condition::{Family, SetOp};
+use crate::decimal::Decimal;
 use crate::eval::PolicySet;
 use crate::glob::{Glob, GlobToken};
 use crate::partition::Domain;
@@ -41,10 +43,8 @@ pub const RK_ARN: i128 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySort {
     Str,
-    /// Integers scaled by `10^scale`.
-    Num {
-        scale: u32,
-    },
+    /// A class of numbers ([`KeyVar::numbers`]).
+    Num,
     Date,
     Bool,
     Ip,
@@ -67,6 +67,8 @@ pub struct KeyVar {
     /// `Some(n)` for a multivalued key: the list holds `elems[..n]`.
     pub count: Option<IntVar>,
     pub elems: Vec<Elem>,
+    /// For a numeric key: the classes its literals cut the numbers into (empty otherwise).
+    pub numbers: NumberLine,
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +109,7 @@ struct Usage {
     written: String,
     families: Vec<Family>,
     set_ops: usize,
-    max_scale: u32,
+    numbers: Vec<Decimal>,
     as_variable: bool,
 }
 
@@ -230,9 +232,7 @@ impl Symbolic {
         {
             KeySort::Str
         } else if typed.iter().all(|f| *f == Family::Numeric) {
-            KeySort::Num {
-                scale: u.max_scale + 1,
-            }
+            KeySort::Num
         } else if typed.iter().all(|f| *f == Family::Date) {
             KeySort::Date
         } else if typed.iter().all(|f| *f == Family::Bool) {
@@ -252,6 +252,11 @@ impl Symbolic {
             None => u.set_ops > 0 && !u.as_variable,
         };
         let n = if multi { u.set_ops.max(1) } else { 1 };
+        let numbers = if ty == KeySort::Num {
+            NumberLine::new(u.numbers.iter().cloned())
+        } else {
+            NumberLine::default()
+        };
         let present = self.vars.new_bool(&format!("{name}.present"));
         let count = multi.then(|| self.vars.new_int(&format!("{name}.count"), 0, n as i128));
         let mut elems = Vec::new();
@@ -269,9 +274,7 @@ impl Symbolic {
                         min_len: 0,
                     },
                 )),
-                KeySort::Num { .. } => {
-                    Elem::Int(self.vars.new_int(&label, -(10i128.pow(30)), 10i128.pow(30)))
-                }
+                KeySort::Num => Elem::Int(self.vars.new_int(&label, 0, numbers.classes() - 1)),
                 KeySort::Date => Elem::Int(self.vars.new_int(
                     &label,
                     -62_135_596_800_000,
@@ -307,6 +310,12 @@ impl Symbolic {
             }
         }
         for e in &elems {
+            if let (Elem::Int(v), KeySort::Num) = (e, ty) {
+                for empty in numbers.empty_classes() {
+                    let excluded = not(factory::int_eq(&self.vars, *v, empty));
+                    self.well_formed.push(excluded);
+                }
+            }
             if let Elem::Ip(v6, addr) = e {
                 let v4_max = ip_enc(u128::from(u32::MAX));
                 let in_v4 = factory::int_cmp(&self.vars, *addr, crate::condition::Cmp::Le, v4_max);
@@ -321,6 +330,7 @@ impl Symbolic {
                 present,
                 count,
                 elems,
+                numbers,
             },
         );
     }
@@ -567,7 +577,7 @@ fn collect_usage(policy: &Policy, usage: &mut BTreeMap<String, Usage>) {
             }
             for v in &c.values {
                 if let crate::condition::CondValue::Number(d) = &v.value {
-                    u.max_scale = u.max_scale.max(d.scale);
+                    u.numbers.push(d.clone());
                 }
             }
         }
