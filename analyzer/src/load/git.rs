@@ -44,7 +44,7 @@ pub fn from_git(range: &str, paths: &[PathBuf]) -> Result<Vec<FilePair>, InputEr
         let at = |rev: &str| -> Result<Version, InputError> {
             Ok(Version {
                 name: format!("{rev}:{path}"),
-                bytes: git(&["show", &format!("{rev}:{path}")])?,
+                content: Ok(git(&["show", &format!("{rev}:{path}")])?),
             })
         };
         let old = (!status.starts_with('A')).then(|| at(base)).transpose()?;
@@ -57,10 +57,10 @@ pub fn from_git(range: &str, paths: &[PathBuf]) -> Result<Vec<FilePair>, InputEr
                     let file = Path::new(&top).join(path);
                     Version {
                         name: path.clone(),
-                        bytes: std::fs::read(&file).map_err(|source| InputError::Io {
+                        content: Ok(std::fs::read(&file).map_err(|source| InputError::Io {
                             path: path.clone(),
                             source,
-                        })?,
+                        })?),
                     }
                 }
             })
