@@ -564,6 +564,55 @@ fn working_tree_symlinks_and_special_files_are_not_read() {
 }
 
 #[test]
+fn unchanged_files_of_the_working_tree_are_not_read() {
+    // Only what changed is read: an unchanged symlink out of the repository, an unchanged file
+    // over 16 MiB and an unchanged symlink loop are no error, and neither is a file whose
+    // content went back to BASE's.
+    let dir = scratch("unchanged_working_tree_files");
+    git(&dir, &["init", "-q"]);
+    write(&dir.join("policies/invoke.json"), NARROW);
+    write(&dir.join("policies/other.json"), NARROW);
+    link("/etc/passwd", &dir.join("policies/passwd.json"));
+    link("self.json", &dir.join("policies/self.json"));
+    write(
+        &dir.join("data/big.json"),
+        &format!("{NARROW}{}", " ".repeat(17 * 1024 * 1024)),
+    );
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    write(&dir.join("policies/invoke.json"), WIDE);
+    git(&dir, &["commit", "-q", "-am", "widen"]);
+    write(&dir.join("policies/other.json"), WIDE);
+    git(&dir, &["add", "policies/other.json"]);
+    write(&dir.join("policies/other.json"), NARROW);
+    for range in ["HEAD~1", "HEAD"] {
+        let r = run(&dir, &["diff", "--git", range, "--format", "json"]);
+        let expected = if range == "HEAD" { 0 } else { 1 };
+        assert_eq!(r.code, Some(expected), "{range}: {}", r.log());
+        let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+        let paths: Vec<&str> = out["files"]
+            .as_array()
+            .map(|f| f.iter().filter_map(|f| f["path"].as_str()).collect())
+            .unwrap_or_default();
+        let expected: &[&str] = if range == "HEAD" {
+            &[]
+        } else {
+            &["policies/invoke.json"]
+        };
+        assert_eq!(paths, expected, "{range}: {}", r.log());
+    }
+    // Changed, the same files are errors.
+    std::fs::remove_file(dir.join("policies/passwd.json")).ok();
+    link("/etc/hostname", &dir.join("policies/passwd.json"));
+    write(
+        &dir.join("data/big.json"),
+        &format!("{WIDE}{}", " ".repeat(17 * 1024 * 1024)),
+    );
+    let r = run(&dir, &["diff", "--git", "HEAD"]);
+    r.assert_bad_input(&["policies/passwd.json", "data/big.json"]);
+}
+
+#[test]
 fn committed_symlinks_are_followed_only_inside_the_revision() {
     let dir = repo("committed_symlinks");
     link("/etc/passwd", &dir.join("policies/passwd.json"));

@@ -385,8 +385,18 @@ fn against_working_tree(
     let mut pairs = Vec::new();
     for path in candidates {
         let entry = index.get(path).filter(|e| is_file_mode(&e.mode));
+        let change = staged.get(path);
+        // Unchanged since BASE in the index and in the working tree: not compared, and not
+        // read (an unchanged symlink out of the repository or a large file is no error).
+        if change.is_none() {
+            match entry {
+                None => continue,
+                Some(e) if e.use_blob || blobs.matches_working_file(e, top, path)? => continue,
+                Some(_) => {}
+            }
+        }
         // A path BASE and the index agree on is in BASE when it is in the index.
-        let in_base = match staged.get(path) {
+        let in_base = match change {
             Some(change) => is_file_mode(&change.old_mode),
             None => entry.is_some(),
         };
@@ -436,6 +446,27 @@ fn unchanged(pair: &FilePair) -> bool {
         (None, None) => true,
         _ => false,
     }
+}
+
+const BATCH: &str = "cat-file --batch --follow-symlinks";
+
+fn batch_failed(e: std::io::Error) -> InputError {
+    InputError::Git {
+        args: BATCH.into(),
+        message: e.to_string(),
+    }
+}
+
+/// A link's target as git stores it (the bytes of the link text).
+#[cfg(unix)]
+fn link_bytes(target: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    target.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn link_bytes(target: &Path) -> Vec<u8> {
+    target.to_string_lossy().replace('\\', "/").into_bytes()
 }
 
 /// A `git cat-file --batch --follow-symlinks` process: blobs by `REV:path` or id, raw (no
@@ -488,8 +519,82 @@ impl Blobs {
         shown: &str,
         tree: &str,
     ) -> Result<Result<Vec<u8>, ReadError>, InputError> {
+        let size = match self.header(object, shown, tree)? {
+            Ok(size) => size,
+            Err(e) => return Ok(Err(e)),
+        };
+        if size > MAX_FILE_BYTES {
+            self.skip(size).map_err(batch_failed)?;
+            return Ok(Err(ReadError::TooLarge {
+                path: shown.to_string(),
+            }));
+        }
+        let mut bytes = vec![0; usize::try_from(size).unwrap_or(0)];
+        self.output
+            .read_exact(&mut bytes)
+            .and_then(|()| self.skip_newline())
+            .map_err(batch_failed)?;
+        Ok(Ok(bytes))
+    }
+
+    /// Whether the working-tree file at `path` has exactly the bytes of its index entry: for a
+    /// symlink, the same link text; for a file, a regular file with the same content, compared
+    /// in chunks whatever its size. Nothing compared is kept or shown.
+    fn matches_working_file(
+        &mut self,
+        entry: &IndexEntry,
+        top: &Path,
+        path: &str,
+    ) -> Result<bool, InputError> {
+        let full = top.join(path);
+        let meta = std::fs::symlink_metadata(&full).ok();
+        if entry.mode == "120000" {
+            let link = std::fs::read_link(&full).ok();
+            let blob = self.object(&entry.id, path, "the index")?.ok();
+            return Ok(matches!((link, blob), (Some(l), Some(b)) if link_bytes(&l) == b));
+        }
+        let size = match self.header(&entry.id, path, "the index")? {
+            Ok(size) => size,
+            Err(_) => return Ok(false),
+        };
+        let file = meta
+            .filter(|m| m.file_type().is_file() && m.len() == size)
+            .and_then(|_| std::fs::File::open(&full).ok());
+        let mut equal = file.is_some();
+        let mut file = file;
+        let mut left = size;
+        let mut blob_chunk = vec![0u8; 64 * 1024];
+        let mut file_chunk = vec![0u8; 64 * 1024];
+        while left > 0 {
+            let n = usize::try_from(left.min(64 * 1024)).unwrap_or(64 * 1024);
+            self.output
+                .read_exact(&mut blob_chunk[..n])
+                .map_err(batch_failed)?;
+            if let (true, Some(f)) = (equal, file.as_mut()) {
+                equal = f.read_exact(&mut file_chunk[..n]).is_ok()
+                    && blob_chunk[..n] == file_chunk[..n];
+            }
+            left -= n as u64;
+        }
+        self.skip_newline().map_err(batch_failed)?;
+        // The file must end where the blob does.
+        if let (true, Some(f)) = (equal, file.as_mut()) {
+            equal = matches!(f.read(&mut file_chunk[..1]), Ok(0));
+        }
+        Ok(equal)
+    }
+
+    /// Asks for `object` and reads its header: `Ok(Ok(size))` for a blob, whose content is
+    /// next on the output; `Ok(Err)` (its content skipped) when it is not a blob the tree can
+    /// give: missing, a link out of the tree, a loop, a submodule.
+    fn header(
+        &mut self,
+        object: &str,
+        shown: &str,
+        tree: &str,
+    ) -> Result<Result<u64, ReadError>, InputError> {
         let failed = |message: String| InputError::Git {
-            args: "cat-file --batch --follow-symlinks".into(),
+            args: BATCH.into(),
             message,
         };
         if object.contains('\n') {
@@ -505,17 +610,16 @@ impl Blobs {
         input
             .write_all(format!("{object}\n").as_bytes())
             .and_then(|()| input.flush())
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(batch_failed)?;
         let mut header = Vec::new();
         (&mut self.output)
             .take(4096)
             .read_until(b'\n', &mut header)
-            .map_err(|e| failed(e.to_string()))?;
+            .map_err(batch_failed)?;
         let header = String::from_utf8_lossy(&header);
         let header = header
             .strip_suffix('\n')
             .ok_or_else(|| failed(format!("unexpected end of output after `{object}`")))?;
-        let to = |kind: fn(String) -> ReadError| Ok(Err(kind(shown.to_string())));
         if header == format!("{object} missing") || header == format!("{object} ambiguous") {
             return Ok(Err(ReadError::io(
                 shown,
@@ -527,44 +631,36 @@ impl Blobs {
             word.parse::<u64>()
                 .map_err(|_| failed(format!("unexpected output `{header}`")))
         };
-        match words[..] {
-            [what @ ("symlink" | "loop" | "dangling" | "notdir"), n] => {
-                self.skip(size(n)?).map_err(|e| failed(e.to_string()))?;
-                match what {
-                    "symlink" => Ok(Err(ReadError::OutsideTree {
-                        path: shown.to_string(),
-                        tree: tree.to_string(),
-                    })),
-                    "loop" => to(|path| ReadError::Loop { path }),
-                    "dangling" => to(|path| ReadError::Dangling { path }),
-                    _ => Ok(Err(ReadError::io(
-                        shown,
-                        std::io::Error::other("a component of the path is not a directory"),
-                    ))),
-                }
-            }
-            [_, kind, n] => {
-                let n = size(n)?;
-                if kind != "blob" || n > MAX_FILE_BYTES {
-                    self.skip(n).map_err(|e| failed(e.to_string()))?;
-                    return if kind == "blob" {
-                        to(|path| ReadError::TooLarge { path })
-                    } else {
-                        to(|path| ReadError::NotRegular {
-                            path,
-                            kind: "submodule or tree",
-                        })
-                    };
-                }
-                let mut bytes = vec![0; usize::try_from(n).unwrap_or(0)];
-                self.output
-                    .read_exact(&mut bytes)
-                    .and_then(|()| self.skip_newline())
-                    .map_err(|e| failed(e.to_string()))?;
-                Ok(Ok(bytes))
-            }
-            _ => Err(failed(format!("unexpected output `{header}`"))),
-        }
+        let path = shown.to_string();
+        let refused = match words[..] {
+            [_, "blob", n] => return Ok(Ok(size(n)?)),
+            ["symlink", n] => (
+                n,
+                ReadError::OutsideTree {
+                    path,
+                    tree: tree.to_string(),
+                },
+            ),
+            ["loop", n] => (n, ReadError::Loop { path }),
+            ["dangling", n] => (n, ReadError::Dangling { path }),
+            ["notdir", n] => (
+                n,
+                ReadError::io(
+                    shown,
+                    std::io::Error::other("a component of the path is not a directory"),
+                ),
+            ),
+            [_, _, n] => (
+                n,
+                ReadError::NotRegular {
+                    path,
+                    kind: "submodule or tree",
+                },
+            ),
+            _ => return Err(failed(format!("unexpected output `{header}`"))),
+        };
+        self.skip(size(refused.0)?).map_err(batch_failed)?;
+        Ok(Err(refused.1))
     }
 
     /// Skips `n` bytes of content and the newline after them.
