@@ -15,8 +15,9 @@
 //! - blobs are read with `git cat-file --batch --follow-symlinks`, which never runs a filter and
 //!   follows a committed symlink only inside the revision's tree;
 //! - the working tree is never read through git (that would run `filter.*.clean`): changed files
-//!   are found by comparing BASE and the index (`git diff --cached`) and by reading every indexed
-//!   `*.json` file ourselves ([`super::file`]: regular files, inside the repository, 16 MiB);
+//!   are found by comparing BASE with the index (`git diff --cached`) and each indexed `*.json`
+//!   file with its index blob ourselves; only changed files are read, by [`super::file`]
+//!   (regular files, inside the repository, 16 MiB);
 //! - a pathspec that matches no file on either side is an error.
 
 use std::collections::{BTreeMap, BTreeSet};
