@@ -89,9 +89,12 @@ pub fn exit(report: &DiffReport, fail_on: FailOn) -> Exit {
 
 /// Whether a version is meant as a policy: a JSON object with `Statement`, or one of the
 /// wrappers airtight reads (`PolicyVersion`, `Policy`, `Role`). Text that is not JSON counts
-/// as meant (its errors are reported).
+/// as meant (its errors are reported), and so does a file that could not be read.
 fn looks_like_policy(v: &Version) -> bool {
-    match serde_json::from_slice::<serde_json::Value>(&v.bytes) {
+    let Ok(bytes) = &v.content else {
+        return true;
+    };
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(serde_json::Value::Object(map)) => ["Statement", "PolicyVersion", "Policy", "Role"]
             .iter()
             .any(|k| map.contains_key(*k)),
@@ -117,13 +120,14 @@ fn parse_pairs(
         }
         let mut side = |v: Option<Version>, kind: Option<PolicyKind>| {
             let v = v?;
-            Some(match loader.add_bytes(v.name, v.bytes) {
+            Some(match loader.add_version(v) {
                 Ok(file) => {
                     let typed = loader.parse_policy(file, kind);
                     let policy = typed.usable().cloned();
                     (PolicyVersion { file, policy }, typed.kind)
                 }
-                // Not UTF-8: invalid like a version with errors (the loader reported it).
+                // Unreadable or not UTF-8: invalid like a version with errors (the loader
+                // reported it).
                 Err(file) => (PolicyVersion { file, policy: None }, None),
             })
         };

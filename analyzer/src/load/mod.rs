@@ -5,7 +5,9 @@
 //!   `PolicySet`;
 //! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
 //!   revisions of a repository;
-//! - [`intent`] reads a `deny-check --intent` file.
+//! - [`intent`] reads a `deny-check --intent` file;
+//! - [`file`] is how every file is read: regular files only, at most 16 MiB, symlinks followed
+//!   only inside the tree they are in.
 //!
 //! The [`Loader`] owns the codespan-reporting file database. Every file it reads is added to
 //! that database, and the [`FileId`] handed to the parser is the file's index in it
@@ -25,9 +27,13 @@ use airtight_encodings::request::{parse_request, Request};
 use airtight_encodings::span::{FileId, Span};
 use codespan_reporting::files::SimpleFiles;
 
+pub mod file;
 pub mod git;
 pub mod intent;
 pub mod pairs;
+
+use file::{first_nul, read_named, ReadError};
+use pairs::Version;
 
 /// Loading failed; the reasons are error diagnostics recorded in the [`Loader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -101,25 +107,53 @@ impl Loader {
         FileId(u32::try_from(id).unwrap_or(u32::MAX))
     }
 
-    /// Reads a file as UTF-8 text. On failure records a diagnostic and returns `None`.
+    /// Reads a file named on the command line as UTF-8 text ([`file::read_named`]: a regular
+    /// file, at most 16 MiB, reached through a symlink only inside the current directory). On
+    /// failure records a diagnostic naming the file and returns `None`.
     pub fn read(&mut self, path: &Path) -> Option<FileId> {
         let name = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => self.add_bytes(name, bytes).ok(),
-            Err(e) => {
-                self.diagnostics.push(Diagnostic::whole_file(
-                    "unreadable-file",
-                    format!("cannot read `{name}`: {e}"),
-                ));
-                None
-            }
+        self.add_read(name, read_named(path)).ok()
+    }
+
+    /// Adds one version of a `diff` pair: its text, or the reason it could not be read.
+    pub fn add_version(&mut self, version: Version) -> Result<FileId, FileId> {
+        self.add_read(version.name, version.content)
+    }
+
+    /// Adds what a read produced. A failed read is recorded as a diagnostic about the whole
+    /// file (no snippet: nothing of it was read) and its file, empty, is returned as `Err`.
+    fn add_read(
+        &mut self,
+        name: String,
+        read: Result<Vec<u8>, ReadError>,
+    ) -> Result<FileId, FileId> {
+        match read {
+            Ok(bytes) => self.add_bytes(name, bytes),
+            Err(e) => Err(self.refuse(name, &e)),
         }
     }
 
-    /// Adds bytes read from somewhere (a file, `git show`) as UTF-8 text. When they are not
+    /// Registers `name` with no text and records `error` about it.
+    fn refuse(&mut self, name: String, error: &ReadError) -> FileId {
+        let file = self.add(name, String::new());
+        self.diagnostics
+            .push(Diagnostic::whole_file(error.code(), error.to_string()));
+        file
+    }
+
+    /// Adds bytes read from somewhere (a file, a git blob) as UTF-8 text. When they are not
     /// UTF-8, records a diagnostic pointing at the first bad byte and returns `Err` with the
     /// file's id (its text has the bad bytes replaced, so that the diagnostic can be shown).
+    /// Bytes holding a NUL are a binary file: no JSON text has one, and nothing of such a file
+    /// (`/proc/self/environ`) is shown.
     pub fn add_bytes(&mut self, name: String, bytes: Vec<u8>) -> Result<FileId, FileId> {
+        if let Some(offset) = first_nul(&bytes) {
+            let error = ReadError::Binary {
+                path: name.clone(),
+                offset,
+            };
+            return Err(self.refuse(name, &error));
+        }
         match String::from_utf8(bytes) {
             Ok(text) => Ok(self.add(name, text)),
             Err(e) => {
