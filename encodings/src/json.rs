@@ -78,6 +78,36 @@ pub fn parse_embedded(embedded: &JsonString, file: FileId) -> Result<Json, Diagn
     .document()
 }
 
+impl JsonString {
+    /// The text with `%XX` escapes decoded (IAM returns policy documents URL-encoded, as in
+    /// `aws iam get-account-authorization-details`), each decoded byte keeping the source
+    /// offset of the character it came from. `None` when the result is not UTF-8 or an escape
+    /// is malformed.
+    pub fn url_decoded(&self) -> Option<JsonString> {
+        let bytes = self.text.as_bytes();
+        let mut text = Vec::with_capacity(bytes.len());
+        let mut offsets = Vec::with_capacity(bytes.len() + 1);
+        let mut i = 0;
+        while i < bytes.len() {
+            let at = *self.offsets.get(i)?;
+            if bytes[i] == b'%' {
+                let hex = self.text.get(i + 1..i + 3)?;
+                text.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                text.push(bytes[i]);
+                i += 1;
+            }
+            offsets.push(at);
+        }
+        offsets.push(*self.offsets.last()?);
+        Some(JsonString {
+            text: String::from_utf8(text).ok()?,
+            offsets,
+        })
+    }
+}
+
 /// Every key that occurs more than once in one object, anywhere in the document: a
 /// diagnostic per repeated occurrence, with the first occurrence as a secondary label. Keys are
 /// compared exactly (case-sensitively), in time linear in the size of the document.

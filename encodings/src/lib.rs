@@ -20,3 +20,4 @@ pub mod service_data;
 pub mod smt;
 pub mod span;
 pub mod template;
+pub mod world;

@@ -31,6 +31,7 @@ pub mod file;
 pub mod git;
 pub mod intent;
 pub mod pairs;
+pub mod world;
 
 use file::{first_nul, read_named, ReadError};
 use pairs::Version;
