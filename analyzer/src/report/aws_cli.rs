@@ -5,6 +5,10 @@
 //! request or a file name, all untrusted: every argument is quoted by [`shell_quote`] (single
 //! quotes, so the shell expands nothing), `file://` paths and the resource owner included.
 //! Only the fixed command and option names are written bare.
+//!
+//! JSON reports carry the line exactly. Text reports show it through
+//! [`crate::report::sanitize::line`]: a value holding a control character (which no real ARN
+//! does) is shown as `\u{…}`, so the pasted line passes that text instead, still inert.
 
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::request::{ContextValue, Request};

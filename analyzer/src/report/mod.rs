@@ -152,7 +152,13 @@ pub fn to_codespan(loader: &Loader, d: &Diagnostic) -> cs::Diagnostic<usize> {
         .with_code(d.code)
         .with_message(d.message.clone())
         .with_labels(labels)
-        .with_notes(d.notes.clone())
+        // A core note is one line (a value in it could hold a line break).
+        .with_notes(
+            d.notes
+                .iter()
+                .map(|n| sanitize::line(n).into_owned())
+                .collect(),
+        )
 }
 
 /// The span as a byte range of its file, clamped to the text and to character boundaries so
