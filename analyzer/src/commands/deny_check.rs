@@ -56,11 +56,9 @@ pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
         }
     };
     let written = match args.query.format {
-        Format::Json => writeln!(
-            io.out,
-            "{:#}",
-            report::deny_check::json::render(&loader, &check)
-        ),
+        Format::Json => {
+            report::write_json(io.out, &report::deny_check::json::render(&loader, &check))
+        }
         Format::Text => report::deny_check::text::render(&loader, &check, io.out),
     };
     if let Err(e) = written {

@@ -43,7 +43,7 @@ pub fn run(args: &LintArgs, io: &mut Io<'_>) -> Exit {
         .collect();
     let written = match args.format {
         Format::Text => report::lint::text::render(&loader, &files, io.out),
-        Format::Json => writeln!(io.out, "{:#}", report::lint::json::render(&loader, &files)),
+        Format::Json => report::write_json(io.out, &report::lint::json::render(&loader, &files)),
     };
     if let Err(e) = written {
         // Nothing sensible is left to do if stderr fails too.

@@ -18,8 +18,16 @@ use crate::exit::Exit;
 use crate::load::{load_policy_set, Loader};
 use crate::report;
 
-/// Runs a parsed command line.
+/// Runs a parsed command line. Everything a command writes passes through
+/// [`report::sanitize::Sanitized`], so that no control character from a policy or a file name
+/// reaches the terminal, whichever renderer wrote it.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
+    let mut out = report::sanitize::Sanitized::new(&mut *io.out);
+    let mut err = report::sanitize::Sanitized::new(&mut *io.err);
+    let io = &mut Io {
+        out: &mut out,
+        err: &mut err,
+    };
     match cli.command {
         Command::Simulate(args) => simulate::run(&args, io),
         Command::Equiv(args) => equiv::run(&args, io),
@@ -95,10 +103,10 @@ fn finish(
     };
     let written = match format {
         Format::Text => report::query::text::render(loader, kind, &answer, sets, io.out),
-        Format::Json => {
-            let v = report::query::json::render(loader, kind, &answer, sets);
-            writeln!(io.out, "{v:#}")
-        }
+        Format::Json => report::write_json(
+            io.out,
+            &report::query::json::render(loader, kind, &answer, sets),
+        ),
     };
     if let Err(e) = written {
         let _ = writeln!(io.err, "error: cannot write the result: {e}");

@@ -28,10 +28,10 @@ pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Exit {
     let evaluation = evaluate(&set, &request);
     let written = match args.format {
         Format::Text => report::simulate::text::decision(&loader, &evaluation, &request, io.out),
-        Format::Json => {
-            let value = report::simulate::json::decision(&loader, &evaluation, &request);
-            writeln!(io.out, "{value:#}")
-        }
+        Format::Json => report::write_json(
+            io.out,
+            &report::simulate::json::decision(&loader, &evaluation, &request),
+        ),
     };
     match written {
         Ok(()) => Exit::Ok,

@@ -8,7 +8,7 @@ use airtight_analysis::query::Outcome;
 use codespan_reporting::term::termcolor::WriteColor;
 
 use crate::load::Loader;
-use crate::report::simulate;
+use crate::report::{sanitize, simulate};
 
 pub fn render(loader: &Loader, check: &DenyCheck, w: &mut dyn WriteColor) -> io::Result<()> {
     let intent = &check.intent;
@@ -21,11 +21,11 @@ pub fn render(loader: &Loader, check: &DenyCheck, w: &mut dyn WriteColor) -> io:
     } else {
         format!("no principal except {}", intent.except.join(", "))
     };
-    writeln!(
-        w,
+    let line = format!(
         "intent: {who} may {} on {target}",
         intent.actions.join(", ")
-    )?;
+    );
+    writeln!(w, "{}", sanitize::line(&line))?;
     for m in &check.models {
         writeln!(
             w,
@@ -34,15 +34,12 @@ pub fn render(loader: &Loader, check: &DenyCheck, w: &mut dyn WriteColor) -> io:
             IntentVerdict::of(&m.answer.outcome).as_str().to_uppercase()
         )?;
         if let Outcome::Unknown { reason, .. } = &m.answer.outcome {
-            writeln!(w, "  no answer: {reason}")?;
+            writeln!(w, "  no answer: {}", sanitize::line(reason))?;
         }
         for c in &m.answer.counterexamples {
-            writeln!(
-                w,
-                "  bypass: {}",
-                bypass(c, &intent.function, intent.qualifier.as_deref())
-            )?;
-            writeln!(w, "{:#}", c.request.to_json())?;
+            let how = bypass(c, &intent.function, intent.qualifier.as_deref());
+            writeln!(w, "  bypass: {}", sanitize::line(&how))?;
+            writeln!(w, "{}", sanitize::json(&c.request.to_json(), true))?;
             simulate::text::decision(loader, &c.left, &c.request, w)?;
         }
     }

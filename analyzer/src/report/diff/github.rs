@@ -3,19 +3,25 @@
 //!
 //! `::error file=F,line=L,col=C,endLine=E,endColumn=D,title=T::MESSAGE` for new access,
 //! `::notice` for removed access, `::warning` for an unknown answer or an invalid policy. The
-//! message is escaped as the runner expects (`%`, CR, LF), property values also `:` and `,`.
+//! message is escaped as the runner expects (`%`, CR, LF), property values also `:` and `,`,
+//! so that no value can end a command or start another (`::error` at the start of a line);
+//! the other control characters are shown visibly ([`sanitize::line`]): the log viewer
+//! interprets terminal sequences.
 
 use std::io;
 
 use super::{views, Direction};
 use crate::load::Loader;
+use crate::report::sanitize;
 use airtight_analysis::diff::report::DiffReport;
 
-/// Escapes a message (the data after `::`).
+/// Escapes a message (the data after `::`): one line, whatever it holds.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    sanitize::line(&escaped).into_owned()
 }
 
 /// Escapes a property value (`file=`, `title=`).
@@ -43,7 +49,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
         let message = format!(
             "{}\nExample request (certified): {}",
             f.sentence(loader),
-            f.request(loader).to_json()
+            sanitize::json(&f.request(loader).to_json(), false)
         );
         writeln!(
             w,
@@ -79,5 +85,10 @@ mod tests {
     fn escaping() {
         assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(
+            escape_data("x\n::error file=a::forged\u{1b}[2J\u{85}"),
+            "x%0A::error file=a::forged\\u{1b}[2J\\u{85}"
+        );
+        assert_eq!(escape_property("p\n::x"), "p%0A%3A%3Ax");
     }
 }

@@ -93,5 +93,5 @@ fn counterexample(loader: &Loader, f: &ExampleView<'_>) -> Value {
 }
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
-    writeln!(w, "{:#}", to_value(loader, report))
+    crate::report::write_json(w, &to_value(loader, report))
 }

@@ -1,15 +1,60 @@
 //! `airtight diff --format markdown`: a pull-request comment — a summary table, then the
 //! details of each changed file with its certified example requests.
+//!
+//! Every string that comes from a policy or a file name (paths, patterns, request values,
+//! statement labels, reasons) may have been written by the author of the pull request, so
+//! nothing in it may close the construct it is put in, or the comment could be made to say
+//! anything ("No new access (proved)"):
+//!
+//! - in prose and table cells it is inline code ([`code`]) delimited by a backtick run longer
+//!   than any inside it (the CommonMark rule), so Markdown, HTML, links and mentions inside
+//!   are not interpreted; in a table, `|` is written `\|` (GFM reads it as `|` inside code);
+//! - inside the HTML of `<summary>` it is HTML-escaped ([`html`]);
+//! - a request is a fenced block whose fence is longer than any backtick run inside
+//!   ([`fenced`]);
+//! - line breaks and other control characters are shown as `\u{…}` ([`sanitize::line`]), so
+//!   that no value can end a table row, a list item or an HTML block.
 
 use std::io;
 
 use super::{verdict_words, views, Direction};
 use crate::load::Loader;
+use crate::report::sanitize;
 use airtight_analysis::diff::report::DiffReport;
 
-/// Escapes text for a table cell or a line of prose.
+/// The longest run of backticks in `s`.
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// `s` as inline code that nothing inside can close: a delimiter one backtick longer than the
+/// longest run inside. When `s` starts or ends with a backtick (which would join the
+/// delimiter), or with spaces at both ends (CommonMark would strip one each), or is empty, it
+/// is padded with a space on each side, which CommonMark removes.
+pub fn code(s: &str) -> String {
+    let s = sanitize::line(s);
+    let fence = "`".repeat(longest_backtick_run(&s) + 1);
+    let pad = s.is_empty()
+        || s.starts_with('`')
+        || s.ends_with('`')
+        || (s.starts_with(' ') && s.ends_with(' '));
+    if pad {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
+}
+
+/// Text for a table cell: a `|` would end the cell even inside code, so it is written `\|`.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('|', "\\|")
+}
+
+/// A fenced code block (indented by `indent`) holding one line of `content`; the fence is
+/// longer than any backtick run in it.
+fn fenced(indent: &str, info: &str, content: &str) -> String {
+    let fence = "`".repeat((longest_backtick_run(content) + 1).max(3));
+    format!("{indent}{fence}{info}\n{indent}{content}\n{indent}{fence}\n")
 }
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
@@ -42,8 +87,8 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
         };
         writeln!(
             w,
-            "| `{}` | {} | {} | {} |",
-            cell(&f.path),
+            "| {} | {} | {} | {} |",
+            cell(&code(&f.path)),
             verdict_words(f),
             count(Direction::Gained),
             count(Direction::Lost)
@@ -72,7 +117,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
         )?;
         writeln!(w)?;
         if let Some(r) = reason {
-            writeln!(w, "No answer: {}", cell(&r))?;
+            writeln!(w, "No answer: {}", code(&r))?;
             writeln!(w)?;
         }
         for x in mine {
@@ -81,15 +126,14 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
                 Direction::Lost => "🔒",
             };
             let at = match (x.statement(), x.region(loader)) {
-                (Some(s), Some((line, ..))) => format!(" — statement `{}`, line {line}", cell(s)),
-                (Some(s), None) => format!(" — statement `{}`", cell(s)),
+                (Some(s), Some((line, ..))) => format!(" — statement {}, line {line}", code(s)),
+                (Some(s), None) => format!(" — statement {}", code(s)),
                 _ => String::new(),
             };
-            writeln!(w, "- {mark} {}{at}", cell(&x.sentence(loader)))?;
+            writeln!(w, "- {mark} {}{at}", x.sentence_with(loader, &code, &code))?;
             writeln!(w)?;
-            writeln!(w, "  ```json")?;
-            writeln!(w, "  {}", x.request(loader).to_json())?;
-            writeln!(w, "  ```")?;
+            let request = sanitize::json(&x.request(loader).to_json(), false);
+            write!(w, "{}", fenced("  ", "json", &request))?;
         }
         writeln!(w)?;
         writeln!(w, "</details>")?;
@@ -97,8 +141,30 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
     Ok(())
 }
 
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
+/// `s` as HTML text: `&`, `<`, `>` and quotes escaped.
+pub fn html(s: &str) -> String {
+    sanitize::line(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_cannot_be_closed_from_inside() {
+        assert_eq!(code("lambda:*"), "`lambda:*`");
+        assert_eq!(code("a`b``c"), "```a`b``c```");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code(" x "), "`  x  `");
+        assert_eq!(code(""), "`  `");
+        assert_eq!(code("x\ny"), "`x\\u{a}y`");
+        assert_eq!(cell(&code("a|b")), "`a\\|b`");
+        assert_eq!(html("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
+        assert_eq!(fenced("", "json", "\"```\""), "````json\n\"```\"\n````\n");
+    }
 }

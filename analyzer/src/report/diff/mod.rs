@@ -18,10 +18,10 @@ use airtight_encodings::span::Span;
 use airtight_analysis::diff::compare::Example;
 pub use airtight_analysis::diff::report::Direction;
 use airtight_analysis::diff::report::{DiffReport, DirectedExample, FileDiff, FileOutcome};
-use airtight_analysis::diff::summary::PatternAt;
+use airtight_analysis::diff::summary::{PatternAt, StatementAt, Was};
 
 use crate::load::Loader;
-use crate::report::aws_cli::{context_entries, shell_quote};
+use crate::report::aws_cli::{file_url, SimulateLine};
 use crate::report::{byte_range, line_column};
 
 /// One certified example as reports show it: [`DirectedExample`] with what rendering needs
@@ -77,24 +77,59 @@ impl ExampleView<'_> {
 
     /// The one-line summary: "now allows `A` on `R`; OLD …".
     pub fn sentence(&self, loader: &Loader) -> String {
+        self.sentence_with(loader, &|v| format!("`{v}`"), &|v| v.to_string())
+    }
+
+    /// The one-line summary with every policy-derived value written by the report: `code` for
+    /// patterns and request values, `label` for statement labels. The words are those of
+    /// [`airtight_analysis::diff::summary::Summary::sentence`]; a format whose syntax a value
+    /// could break (Markdown) passes its own quoting.
+    pub fn sentence_with(
+        &self,
+        loader: &Loader,
+        code: &dyn Fn(&str) -> String,
+        label: &dyn Fn(&str) -> String,
+    ) -> String {
         let (verb, other) = match self.direction {
             Direction::Gained => ("now allows", "OLD"),
             Direction::Lost => ("no longer allows", "NEW"),
         };
-        let sentence = self
-            .example
-            .summary
-            .sentence(&self.example.request, verb, other, &|p| written(loader, p));
-        // For a file that exists on one side only, what the other side did says nothing.
-        let lone = match self.file.outcome {
-            FileOutcome::Added(_) => Some("the policy is new"),
-            FileOutcome::Removed(_) => Some("the policy was removed"),
-            _ => None,
+        let summary = &self.example.summary;
+        let request = &self.example.request;
+        let action = summary
+            .action
+            .as_ref()
+            .map_or_else(|| request.action.clone(), |p| written(loader, p));
+        let resource = summary
+            .resource
+            .as_ref()
+            .map_or_else(|| request.resource.clone(), |p| written(loader, p));
+        let statements = |by: &[StatementAt]| {
+            by.iter()
+                .map(|s| format!("statement {}", label(&s.label)))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        match (lone, sentence.split_once("; ")) {
-            (Some(why), Some((head, _))) => format!("{head}; {why}"),
-            _ => sentence,
-        }
+        // For a file that exists on one side only, what the other side did says nothing.
+        let was = match (&self.file.outcome, &summary.was) {
+            (FileOutcome::Added(_), _) => "the policy is new".to_string(),
+            (FileOutcome::Removed(_), _) => "the policy was removed".to_string(),
+            (_, Was::Denied(by)) => format!("{other} denied it ({})", statements(by)),
+            (_, Was::OnlyOn(patterns)) => format!(
+                "{other} allowed it only on {}",
+                patterns
+                    .iter()
+                    .map(|p| code(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (_, Was::Narrower(by)) => format!(
+                "{other} allowed it only under the conditions or principals of {}",
+                statements(by)
+            ),
+            (_, Was::NotGranted) => format!("{other} did not grant this action"),
+        };
+        format!("{verb} {} on {}; {was}", code(&action), code(&resource))
     }
 
     /// Where the responsible statement is: its matching action entry (or the statement), in
@@ -137,27 +172,29 @@ impl ExampleView<'_> {
     /// An `aws iam simulate-custom-policy` line that shows the granting version allowing the
     /// request (identity and resource policies only).
     pub fn aws_cli(&self, loader: &Loader) -> Option<String> {
-        let path = shell_quote(&self.file.path);
+        let path = file_url(&self.file.path);
         let r = &self.request(loader);
-        let mut cmd = String::from("aws iam simulate-custom-policy");
+        let mut cmd = SimulateLine::new();
         match self.file.kind {
             PolicyKind::Identity => {
-                cmd.push_str(&format!(" --policy-input-list file://{path}"));
+                cmd.arg("policy-input-list", &[path]);
             }
             PolicyKind::Resource => {
-                cmd.push_str(&format!(
-                    " --policy-input-list '{{\"Version\":\"2012-10-17\",\"Statement\":[]}}' --resource-policy file://{path}"
-                ));
+                cmd.arg(
+                    "policy-input-list",
+                    &[r#"{"Version":"2012-10-17","Statement":[]}"#],
+                )
+                .arg("resource-policy", &[path]);
                 if r.principal.starts_with("arn:") {
-                    cmd.push_str(&format!(" --caller-arn {}", shell_quote(&r.principal)));
+                    cmd.arg("caller-arn", &[&r.principal]);
                 }
             }
             _ => return None,
         }
-        cmd.push_str(&format!(" --action-names {}", shell_quote(&r.action)));
-        cmd.push_str(&format!(" --resource-arns {}", shell_quote(&r.resource)));
-        cmd.push_str(&context_entries(r));
-        Some(cmd)
+        cmd.arg("action-names", &[&r.action])
+            .arg("resource-arns", &[&r.resource])
+            .context(r);
+        Some(cmd.finish())
     }
 }
 

@@ -189,7 +189,7 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
 }
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io::Result<()> {
-    writeln!(w, "{:#}", to_value(loader, report))
+    crate::report::write_json(w, &to_value(loader, report))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use super::{verdict_words, views, Direction, ExampleView};
 use crate::load::Loader;
-use crate::report::{byte_range, emit};
+use crate::report::{byte_range, emit, sanitize};
 use airtight_analysis::diff::report::DiffReport;
 
 pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> io::Result<()> {
@@ -21,13 +21,13 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
             "unknown" | "invalid" => Color::Yellow,
             _ => Color::Red,
         };
-        write!(w, "{}: ", f.path)?;
+        write!(w, "{}: ", sanitize::line(&f.path))?;
         w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
         write!(w, "{}", verdict_words(f))?;
         w.reset()?;
         writeln!(w, " ({})", f.kind.name())?;
         if let Some(reason) = f.unknown_reason() {
-            writeln!(w, "  no answer: {reason}")?;
+            writeln!(w, "  no answer: {}", sanitize::line(&reason))?;
         }
         for finding in all.iter().filter(|x| std::ptr::eq(x.file, f)) {
             example(loader, finding, w)?;
@@ -37,7 +37,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
         writeln!(
             w,
             "\nskipped (JSON, but not policies): {}",
-            report.skipped.join(", ")
+            sanitize::line(&report.skipped.join(", "))
         )?;
     }
     let counts: Vec<String> = report
@@ -89,16 +89,16 @@ fn example(loader: &Loader, f: &ExampleView<'_>, w: &mut dyn WriteColor) -> io::
     let mut notes = vec![
         format!(
             "example request (certified by the evaluator):\n{}",
-            f.request(loader).to_json()
+            sanitize::json(&f.request(loader).to_json(), false)
         ),
         format!(
             "{other_name}: {} — {}",
             other.decision.as_str(),
-            other.reason
+            sanitize::line(&other.reason)
         ),
     ];
     if let Some(cmd) = f.aws_cli(loader) {
-        notes.push(format!("confirm with AWS: {cmd}"));
+        notes.push(format!("confirm with AWS: {}", sanitize::line(&cmd)));
     }
     let statement = f
         .statement()

@@ -10,6 +10,10 @@
 //! `end_column` where it ends (the position just after its last character); all four are
 //! `null` for a finding about a whole file (e.g. unreadable). Files are reported in the order
 //! given, findings of one file in source order.
+//!
+//! The list is complete: unlike the text output, which shows at most 50 findings per file, JSON
+//! is never truncated (a program reading it needs every finding, and a finding holds no source
+//! text, so the document grows with the number of findings only).
 
 use airtight_analysis::lint::LintedFile;
 use airtight_encodings::diagnostic::{Diagnostic, Severity};

@@ -1,5 +1,6 @@
-//! Lint findings for people: every finding rendered with its snippet (codespan-reporting),
-//! then one summary line.
+//! Lint findings for people: the findings of each file rendered with their snippets
+//! (codespan-reporting, long lines windowed), at most 50 per file then `… and K more in FILE`,
+//! then one summary line that counts them all.
 
 use std::io;
 
@@ -10,7 +11,8 @@ use codespan_reporting::term::termcolor::WriteColor;
 use crate::load::Loader;
 use crate::report::emit_diagnostics;
 
-/// Every finding rendered with its snippet, then one summary line.
+/// The findings of each file with their snippets (at most
+/// [`crate::report::MAX_DIAGNOSTICS_PER_FILE`] per file), then one summary line.
 pub fn render(loader: &Loader, reports: &[LintedFile], w: &mut dyn WriteColor) -> io::Result<()> {
     for r in reports {
         emit_diagnostics(loader, &r.findings, w)?;

@@ -11,7 +11,7 @@ use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::load::Loader;
 use crate::report::aws_cli::aws_cli;
-use crate::report::{byte_range, emit};
+use crate::report::{byte_range, emit, sanitize};
 
 pub fn render(
     loader: &Loader,
@@ -66,7 +66,11 @@ pub fn render(
                 Outcome::Unknown { reason, .. } => reason.as_str(),
                 _ => "",
             };
-            ("UNKNOWN", Color::Yellow, format!("no answer: {reason}"))
+            (
+                "UNKNOWN",
+                Color::Yellow,
+                format!("no answer: {}", sanitize::line(reason)),
+            )
         }
     };
     w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
@@ -98,7 +102,7 @@ pub fn render(
             "counterexample"
         };
         writeln!(w, "\n── {title} {} (certified by the evaluator) ──", i + 1)?;
-        writeln!(w, "{:#}", c.request.to_json())?;
+        writeln!(w, "{}", sanitize::json(&c.request.to_json(), true))?;
         writeln!(w, "\n{left_name}:")?;
         crate::report::simulate::text::decision(loader, &c.left, &c.request, w)?;
         if let Some(r) = &c.right {
@@ -107,7 +111,7 @@ pub fn render(
         }
         writeln!(w, "\nconfirm with AWS:")?;
         for s in sets {
-            writeln!(w, "  {}", aws_cli(loader, s, &c.request))?;
+            writeln!(w, "  {}", sanitize::line(&aws_cli(loader, s, &c.request)))?;
         }
     }
     Ok(())

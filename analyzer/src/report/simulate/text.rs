@@ -15,7 +15,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::load::Loader;
-use crate::report::{byte_range, emit};
+use crate::report::{byte_range, emit, sanitize};
 
 /// One decision, explained.
 pub fn decision(
@@ -32,7 +32,7 @@ pub fn decision(
     w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
     write!(w, "{word}")?;
     w.reset()?;
-    writeln!(w, ": {}", evaluation.reason)?;
+    writeln!(w, ": {}", sanitize::line(&evaluation.reason))?;
     writeln!(w, "  request: {}", describe_request(request))?;
     if evaluation.deciding.is_empty() {
         if evaluation.decision == Decision::ImplicitDeny {
@@ -50,8 +50,13 @@ pub fn decision(
     Ok(())
 }
 
-/// The request on one line: who does what to which resource, with its context.
+/// The request on one line: who does what to which resource, with its context (its values
+/// sanitized, line breaks included, so that it stays one line).
 pub fn describe_request(r: &Request) -> String {
+    sanitize::line(&request_words(r)).into_owned()
+}
+
+fn request_words(r: &Request) -> String {
     let mut text = format!("{} calls `{}` on `{}`", r.principal, r.action, r.resource);
     let arn_account = Arn::parse(&r.resource).map(|a| a.account);
     if !r.resource_account.is_empty() && arn_account != Some(r.resource_account.as_str()) {
