@@ -817,10 +817,20 @@ impl Parser {
                 format!("unknown {what} element `{}`", m.key),
                 m.key_span,
             );
+            // The closest name by edit distance (at most a third of the name away).
+            let close = known
+                .iter()
+                .map(|k| (edit_distance(k, &m.key), k))
+                .filter(|(d, _)| *d <= (m.key.chars().count() / 3).max(1))
+                .min_by_key(|(d, _)| *d);
             match known.iter().find(|k| k.eq_ignore_ascii_case(&m.key)) {
                 Some(k) => d.notes.push(format!(
                     "did you mean `{k}`? element names are case-sensitive"
                 )),
+                None if close.is_some() => {
+                    let k = close.map_or("", |(_, k)| k);
+                    d.notes.push(format!("did you mean `{k}`?"));
+                }
                 None => d.notes.push(format!(
                     "a {what} may contain {}",
                     known
@@ -922,6 +932,24 @@ impl LabelMut for Diagnostic {
         }
         self
     }
+}
+
+/// The Levenshtein distance between two element names, ignoring ASCII case.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().map(|c| c.to_ascii_lowercase()).enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 fn find<'a>(members: &'a [Member], key: &str) -> Option<&'a Member> {

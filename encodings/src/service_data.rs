@@ -292,6 +292,16 @@ impl ServiceData {
         }
         best
     }
+
+    /// Every condition key the data knows (global and per-service), sorted by name; for "did
+    /// you mean" suggestions.
+    pub fn condition_keys(&self) -> Vec<&'static KeyInfo> {
+        let mut keys: Vec<&'static KeyInfo> = self.key_index.values().copied().collect();
+        keys.extend(self.key_templates.iter().copied());
+        keys.sort_by(|a, b| a.name.cmp(&b.name));
+        keys.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        keys
+    }
 }
 
 /// The IAM action that authorizes a Lambda API operation (`Invoke` → `lambda:InvokeFunction`),

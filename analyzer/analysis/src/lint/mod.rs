@@ -10,39 +10,64 @@
 //! [`RULES`] registry below is the list of every rule id `airtight lint` can report, and each
 //! one has a section in `docs/rules.md` (checked by a test).
 //!
-//! | rule id | what it flags |
-//! |---|---|
-//! | `lambda-deny-in-permission-policy` | a `Deny` in a Lambda function policy (AddPermission writes only `Allow`) |
-//! | `lambda-source-function-arn-in-resource-policy` | `lambda:SourceFunctionArn` in a resource-based policy |
-//! | `lambda-source-function-arn-qualified` | `lambda:SourceFunctionArn` compared with a version or alias ARN |
-//! | `lambda-service-principal-without-source` | a service principal granted without `aws:SourceArn`/`aws:SourceAccount` |
-//! | `lambda-function-prefix-wildcard` | `function:name*`, which also matches other functions |
-//! | `lambda-deny-qualified-only` | a `Deny` on `function:F:Q` without the unqualified `function:F` |
-//! | `lambda-unknown-action` | a `lambda:` action entry that names no Lambda action (often an API name) |
-//! | `invalid-version` | an invalid `Version` (reported by the parser) |
+//! The registry below lists every rule with its id, default severity, SARIF
+//! `security-severity` and one-line summary; `docs/rules.md` has the table and a page per rule.
+//! Rules that ask the SMT engine (`statement-never-applies`, `statement-shadowed-by-deny`,
+//! `redundant-statement`) use the short timeout of [`Options`] and report only what the solver
+//! proved.
 //!
 //! Rule ids are part of the interface (users suppress and search for them): never rename one.
 
 pub mod rules;
 
-use airtight_encodings::diagnostic::Diagnostic;
+use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::parse::parse_policy_as;
 use airtight_encodings::policy::{Policy, PolicyKind};
 use airtight_encodings::span::FileId;
 use rules::*;
 
+/// Settings of a lint run that do not come from the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The team's own AWS accounts (`accounts` in `airtight.toml`): a trust to one of them is
+    /// not cross-account.
+    pub accounts: Vec<String>,
+    /// Whether the rules that ask the SMT engine run.
+    pub solver: bool,
+    /// The solver's timeout per question, in milliseconds; an unanswered question reports
+    /// nothing.
+    pub timeout_ms: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            accounts: Vec::new(),
+            solver: true,
+            timeout_ms: 2_000,
+        }
+    }
+}
+
 /// What a rule may look at besides the policy itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Context {
+pub struct Context<'a> {
     /// The policy type the policy is used as (given with `--kind` or detected).
     pub kind: PolicyKind,
+    /// The text the policy was parsed from (spans index into it), so that findings can quote
+    /// the policy's own spelling.
+    pub source: &'a str,
+    pub options: &'a Options,
 }
+
+/// A rule's check: findings for one parsed policy.
+pub type CheckFn = fn(&Policy, &Context<'_>) -> Vec<Diagnostic>;
 
 /// Where a rule's findings come from.
 #[derive(Debug, Clone, Copy)]
 pub enum Source {
     /// A check over the parsed policy.
-    Check(fn(&Policy, &Context) -> Vec<Diagnostic>),
+    Check(CheckFn),
     /// The parser reports it (the policy does not parse); the rule is listed so that it is
     /// documented and searchable like the others.
     Parser,
@@ -55,6 +80,10 @@ pub struct Rule {
     pub id: &'static str,
     /// One line: what the rule flags.
     pub summary: &'static str,
+    /// The severity of its findings (a few rules lower it for some findings, e.g. a `Deny`).
+    pub severity: Severity,
+    /// The SARIF `security-severity` (0.0 to 10.0: GitHub shows ≥ 7 as high, ≥ 4 as medium).
+    pub security_severity: &'static str,
     pub source: Source,
 }
 
@@ -63,43 +92,197 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: deny_in_permission_policy::ID,
         summary: "a `Deny` statement in a Lambda function's resource-based policy",
+        severity: Severity::Warning,
+        security_severity: "4.0",
         source: Source::Check(deny_in_permission_policy::check),
     },
     Rule {
         id: source_function_arn_in_resource_policy::ID,
         summary: "`lambda:SourceFunctionArn` used in a resource-based policy",
+        severity: Severity::Warning,
+        security_severity: "5.0",
         source: Source::Check(source_function_arn_in_resource_policy::check),
     },
     Rule {
         id: source_function_arn_qualified::ID,
         summary: "`lambda:SourceFunctionArn` compared with a version or alias ARN",
+        severity: Severity::Warning,
+        security_severity: "5.0",
         source: Source::Check(source_function_arn_qualified::check),
     },
     Rule {
         id: service_principal_without_source::ID,
-        summary:
-            "a service principal may invoke a function without `aws:SourceArn`/`aws:SourceAccount`",
+        summary: "a service principal may invoke a function without `aws:SourceArn`/`aws:SourceAccount`",
+        severity: Severity::Warning,
+        security_severity: "7.0",
         source: Source::Check(service_principal_without_source::check),
     },
     Rule {
         id: function_prefix_wildcard::ID,
         summary: "`function:name*` also matches other functions whose names start with `name`",
+        severity: Severity::Warning,
+        security_severity: "5.0",
         source: Source::Check(function_prefix_wildcard::check),
     },
     Rule {
         id: deny_qualified_only::ID,
         summary: "a `Deny` on a version or alias ARN without the unqualified function ARN",
+        severity: Severity::Warning,
+        security_severity: "6.0",
         source: Source::Check(deny_qualified_only::check),
     },
     Rule {
+        id: lambda_unknown_action::ID,
+        summary: "a `lambda:` action entry that names no Lambda action (often an API operation name)",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(lambda_unknown_action::check),
+    },
+    Rule {
+        id: lambda_function_url_public::ID,
+        summary: "a Lambda function URL with auth type `NONE` open to everyone",
+        severity: Severity::Warning,
+        security_severity: "8.0",
+        source: Source::Check(lambda_function_url_public::check),
+    },
+    Rule {
+        id: unknown_service::ID,
+        summary: "an action whose service prefix is no AWS service",
+        severity: Severity::Warning,
+        security_severity: "3.0",
+        source: Source::Check(unknown_service::check),
+    },
+    Rule {
         id: unknown_action::ID,
-        summary:
-            "a `lambda:` action entry that names no Lambda action (often an API operation name)",
+        summary: "an action its service does not have (with the closest action)",
+        severity: Severity::Warning,
+        security_severity: "3.0",
         source: Source::Check(unknown_action::check),
+    },
+    Rule {
+        id: action_pattern_matches_nothing::ID,
+        summary: "an action pattern that matches no action of its service",
+        severity: Severity::Warning,
+        security_severity: "3.0",
+        source: Source::Check(action_pattern_matches_nothing::check),
+    },
+    Rule {
+        id: unknown_condition_key::ID,
+        summary: "a condition key no service defines (with the closest key)",
+        severity: Severity::Warning,
+        security_severity: "5.0",
+        source: Source::Check(unknown_condition_key::check),
+    },
+    Rule {
+        id: condition_key_not_supported::ID,
+        summary: "a service condition key that none of the statement's actions supports",
+        severity: Severity::Warning,
+        security_severity: "5.0",
+        source: Source::Check(condition_key_not_supported::check),
+    },
+    Rule {
+        id: condition_type_mismatch::ID,
+        summary: "an operator whose type does not fit the key (`NumericEquals` on a string key)",
+        severity: Severity::Warning,
+        security_severity: "5.0",
+        source: Source::Check(condition_type_mismatch::check),
+    },
+    Rule {
+        id: set_operator_on_single_valued_key::ID,
+        summary: "`ForAllValues:`/`ForAnyValue:` on a single-valued key",
+        severity: Severity::Warning,
+        security_severity: "5.0",
+        source: Source::Check(set_operator_on_single_valued_key::check),
+    },
+    Rule {
+        id: plain_operator_on_multivalued_key::ID,
+        summary: "an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(plain_operator_on_multivalued_key::check),
+    },
+    Rule {
+        id: for_all_values_without_null::ID,
+        summary: "an `Allow` with `ForAllValues:` and no `Null` test, true when the key is absent",
+        severity: Severity::Warning,
+        security_severity: "7.0",
+        source: Source::Check(for_all_values_without_null::check),
+    },
+    Rule {
+        id: resource_matches_no_action::ID,
+        summary: "a resource ARN of no resource type the statement's actions act on",
+        severity: Severity::Warning,
+        security_severity: "3.0",
+        source: Source::Check(resource_matches_no_action::check),
+    },
+    Rule {
+        id: action_matches_no_resource::ID,
+        summary: "an action that acts on none of the statement's resources",
+        severity: Severity::Warning,
+        security_severity: "3.0",
+        source: Source::Check(action_matches_no_resource::check),
+    },
+    Rule {
+        id: deny_with_not_action::ID,
+        summary: "an unconditional `Deny` with `NotAction`",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(deny_with_not_action::check),
+    },
+    Rule {
+        id: deny_with_not_resource::ID,
+        summary: "an unconditional `Deny` with `NotResource`",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(deny_with_not_resource::check),
+    },
+    Rule {
+        id: statement_never_applies::ID,
+        summary: "a statement whose conditions no request satisfies (proved by the solver)",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(statement_never_applies::check),
+    },
+    Rule {
+        id: statement_shadowed_by_deny::ID,
+        summary: "an `Allow` every request of which a `Deny` of the policy denies (proved)",
+        severity: Severity::Warning,
+        security_severity: "4.0",
+        source: Source::Check(statement_shadowed_by_deny::check),
+    },
+    Rule {
+        id: redundant_statement::ID,
+        summary: "an `Allow` that grants nothing the other statements do not (proved)",
+        severity: Severity::Note,
+        security_severity: "1.0",
+        source: Source::Check(redundant_statement::check),
+    },
+    Rule {
+        id: public_access::ID,
+        summary: "a resource-based policy that allows `\"*\"` with no condition on the caller",
+        severity: Severity::Warning,
+        security_severity: "9.0",
+        source: Source::Check(public_access::check),
+    },
+    Rule {
+        id: cross_account_trust_without_condition::ID,
+        summary: "a role another account may assume without `sts:ExternalId`/`aws:PrincipalOrgID`/`aws:SourceAccount`",
+        severity: Severity::Warning,
+        security_severity: "7.0",
+        source: Source::Check(cross_account_trust_without_condition::check),
+    },
+    Rule {
+        id: unknown_element::ID,
+        summary: "an element name IAM does not know (`Condtion`), with the closest name",
+        severity: Severity::Error,
+        security_severity: "3.0",
+        source: Source::Parser,
     },
     Rule {
         id: invalid_version::ID,
         summary: "`Version` is neither `2012-10-17` nor `2008-10-17`",
+        severity: Severity::Error,
+        security_severity: "3.0",
         source: Source::Parser,
     },
 ];
@@ -109,10 +292,19 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// Runs every check over one parsed policy. Findings come in source order (by the start of
-/// their primary label), ties in registry order, so the output is stable.
-pub fn check(policy: &Policy, kind: PolicyKind) -> Vec<Diagnostic> {
-    let cx = Context { kind };
+/// Runs every check over one parsed policy read from `source`. Findings come in source order
+/// (by the start of their primary label), ties in registry order, so the output is stable.
+pub fn check(
+    policy: &Policy,
+    kind: PolicyKind,
+    source: &str,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let cx = Context {
+        kind,
+        source,
+        options,
+    };
     let mut out: Vec<Diagnostic> = RULES
         .iter()
         .filter_map(|r| match r.source {
@@ -148,12 +340,23 @@ impl LintedFile {
 }
 
 /// Parses `text` (in `file`, reported as `name`) as a policy of `kind`, or of the type it
-/// looks like, and runs every rule over it.
+/// looks like, and runs every rule over it with the default [`Options`].
 pub fn lint(name: &str, text: &str, file: FileId, kind: Option<PolicyKind>) -> LintedFile {
+    lint_with(name, text, file, kind, &Options::default())
+}
+
+/// [`lint`] with explicit [`Options`].
+pub fn lint_with(
+    name: &str,
+    text: &str,
+    file: FileId,
+    kind: Option<PolicyKind>,
+    options: &Options,
+) -> LintedFile {
     let typed = parse_policy_as(text, file, kind);
     let mut findings = typed.diagnostics;
     if let (Some(policy), Some(kind)) = (&typed.policy, typed.kind) {
-        findings.extend(check(policy, kind));
+        findings.extend(check(policy, kind, text, options));
     }
     LintedFile {
         name: name.to_string(),
@@ -171,7 +374,7 @@ pub(crate) mod testing {
     use airtight_encodings::policy::{Policy, PolicyKind};
     use airtight_encodings::span::FileId;
 
-    use super::Context;
+    use super::{Context, Options};
 
     pub fn policy(src: &str) -> Policy {
         let parsed = parse_policy(src, FileId(0));
@@ -182,12 +385,16 @@ pub(crate) mod testing {
     }
 
     /// Runs one rule over `src` used as a policy of `kind`.
-    pub fn run(
-        rule: fn(&Policy, &Context) -> Vec<Diagnostic>,
-        src: &str,
-        kind: PolicyKind,
-    ) -> Vec<Diagnostic> {
-        rule(&policy(src), &Context { kind })
+    pub fn run(rule: super::CheckFn, src: &str, kind: PolicyKind) -> Vec<Diagnostic> {
+        let options = Options::default();
+        rule(
+            &policy(src),
+            &Context {
+                kind,
+                source: src,
+                options: &options,
+            },
+        )
     }
 
     /// The source text under a diagnostic's primary label.
@@ -252,7 +459,12 @@ mod tests {
              "Resource": "arn:aws:lambda:us-east-1:111122223333:function:f:prod"},
             {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "lambda:InvokeFunction",
              "Resource": "arn:aws:lambda:us-east-1:111122223333:function:f*"}]}"#;
-        let found = check(&testing::policy(src), PolicyKind::Resource);
+        let found = check(
+            &testing::policy(src),
+            PolicyKind::Resource,
+            src,
+            &Options::default(),
+        );
         let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,

@@ -27,7 +27,7 @@ use crate::lint::Context;
 
 pub const ID: &str = "lambda-deny-in-permission-policy";
 
-pub fn check(policy: &Policy, cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
     if cx.kind != PolicyKind::Resource || !policy.statements.iter().any(touches_lambda) {
         return Vec::new();
     }

@@ -28,7 +28,7 @@ use crate::lint::Context;
 
 pub const ID: &str = "lambda-deny-qualified-only";
 
-pub fn check(policy: &Policy, _cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, _cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in policy.statements.iter().filter(|s| is_deny_on_resources(s)) {
         let Some(resource) = &s.resource else {

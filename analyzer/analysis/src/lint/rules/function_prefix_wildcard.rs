@@ -27,7 +27,7 @@ use crate::lint::Context;
 
 pub const ID: &str = "lambda-function-prefix-wildcard";
 
-pub fn check(policy: &Policy, _cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, _cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &policy.statements {
         let Some(resource) = s.resource.as_ref().filter(|r| !r.negated) else {

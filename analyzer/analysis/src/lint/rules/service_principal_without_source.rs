@@ -45,7 +45,7 @@ const PINNING_KEYS: [&str; 5] = [
 ];
 const ARN_KEY: &str = "aws:sourcearn";
 
-pub fn check(policy: &Policy, cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
     if cx.kind != PolicyKind::Resource {
         return Vec::new();
     }

@@ -27,7 +27,7 @@ pub const ID: &str = "lambda-source-function-arn-in-resource-policy";
 /// The key's lower-cased name.
 pub const KEY: &str = "lambda:sourcefunctionarn";
 
-pub fn check(policy: &Policy, cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
     if cx.kind != PolicyKind::Resource {
         return Vec::new();
     }

@@ -27,7 +27,7 @@ use crate::lint::Context;
 
 pub const ID: &str = "lambda-source-function-arn-qualified";
 
-pub fn check(policy: &Policy, _cx: &Context) -> Vec<Diagnostic> {
+pub fn check(policy: &Policy, _cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &policy.statements {
         for c in s.conditions.iter().filter(|c| c.key.name == KEY) {

@@ -1,71 +1,58 @@
-//! `lambda-unknown-action`: an `Action`/`NotAction` entry in the `lambda` service that names no
-//! Lambda action — often an API operation whose permission has another name.
+//! `unknown-action`: an `Action`/`NotAction` entry that names an action its service does not
+//! have.
 //!
-//! **What it does.** Flags a `lambda:` entry that matches no action of the Service
-//! Authorization Reference (service data): a literal such as `lambda:GetLayerVersionByArn` or
-//! `lambda:Invoke`, or a pattern such as `lambda:GetPolicy2*`.
+//! **What it does.** For a literal entry (`s3:GetObjekt`, no wildcard) of a known service other
+//! than Lambda (Lambda entries are `lambda-unknown-action`, which also knows API operation
+//! names), flags the entry when the service defines no action of that name, and suggests the
+//! closest action by edit distance (`s3:GetObject`). The message quotes the entry as the policy
+//! writes it.
 //!
-//! **Why is this bad.** IAM matches actions, not API operations. `GetLayerVersionByArn` is
-//! authorized as `lambda:GetLayerVersion`, `Invoke` and `InvokeWithResponseStream` as
-//! `lambda:InvokeFunction` (docs/semantics.md §7.3). An entry that names no action grants (or denies)
-//! nothing: an Allow that was meant to grant access does not, and a Deny that was meant to
-//! block it leaves it open.
+//! **Why is this bad.** An entry that names no action matches nothing: an `Allow` grants
+//! nothing through it and a `Deny` meant to block an action leaves it open. IAM Access Analyzer
+//! reports it as an error ("Invalid action").
 //!
-//! **References.** <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html>
+//! **References.** <https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>
 
 use airtight_encodings::diagnostic::Diagnostic;
 use airtight_encodings::policy::Policy;
-use airtight_encodings::service_data::{lambda_api_action, ServiceData};
+use airtight_encodings::service_data::ServiceData;
 
+use super::support::{spelling, split_action, suggest};
 use crate::lint::Context;
 
-pub const ID: &str = "lambda-unknown-action";
+pub const ID: &str = "unknown-action";
 
-pub fn check(policy: &Policy, _cx: &Context) -> Vec<Diagnostic> {
-    let Some(lambda) = ServiceData::get().service("lambda") else {
-        return Vec::new();
-    };
+pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
+    let data = ServiceData::get();
     let mut out = Vec::new();
     for s in &policy.statements {
         for e in &s.action.entries {
-            let text = e.value.to_string();
-            let Some(name) = text.strip_prefix("lambda:") else {
+            let Some((prefix, name)) = split_action(&e.value) else {
                 continue;
             };
-            let real = lambda
-                .actions
-                .iter()
-                .any(|a| e.value.matches(&format!("lambda:{}", a.name)));
-            if real {
+            if !e.value.is_literal() || prefix == "lambda" {
                 continue;
             }
+            let Some(service) = data.service(&prefix) else {
+                continue;
+            };
+            if data.action(&e.value.to_string()).is_some() {
+                continue;
+            }
+            let text = spelling(cx, e.span, &e.value.to_string());
             let mut d = Diagnostic::warning(
                 ID,
                 format!(
-                    "statement `{}` names `lambda:{name}`, which matches no Lambda action",
-                    s.label()
+                    "statement `{}` names `{text}`, which is not an action of {}",
+                    s.label(),
+                    service.name
                 ),
                 e.span,
             )
-            .with_label(format!(
-                "no Lambda action {}",
-                if e.value.is_literal() {
-                    "has this name"
-                } else {
-                    "matches this pattern"
-                }
-            ));
-            d = match e
-                .value
-                .literal_text()
-                .and_then(|t| t.strip_prefix("lambda:").and_then(lambda_api_action))
-            {
-                Some(action) => d.with_note(format!(
-                    "the API operation is authorized as `{action}`: write that action"
-                )),
-                None => d.with_note(
-                    "an entry that names no action grants or denies nothing; check the spelling against the Service Authorization Reference",
-                ),
+            .with_label("no action has this name");
+            d = match suggest(&name, service.actions.iter().map(|a| a.name.as_str())) {
+                Some(a) => d.with_note(format!("did you mean `{}:{a}`?", service.prefix)),
+                None => d.with_note("an entry that names no action grants or denies nothing; check the spelling against the Service Authorization Reference"),
             };
             out.push(d);
         }
@@ -79,30 +66,19 @@ mod tests {
     use crate::lint::testing::{primary_text, run};
     use airtight_encodings::policy::PolicyKind;
 
-    const BAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Layers", "Effect": "Allow",
-        "Action": ["lambda:GetLayerVersionByArn", "lambda:GetPolicy2*", "s3:GetObject"], "Resource": "*"}]}"#;
-
-    const FIXED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Layers", "Effect": "Allow",
-        "Action": ["lambda:GetLayerVersion", "lambda:GetPolicy*", "s3:GetObject"], "Resource": "*"}]}"#;
+    const BAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["s3:GetObjekt", "s3:GetObject", "lambda:Invoke", "s3:Get*"], "Resource": "*"}]}"#;
 
     #[test]
-    fn fires_on_api_names_and_empty_patterns() {
+    fn fires_on_misspelt_actions_with_a_suggestion() {
         let found = run(check, BAD, PolicyKind::Identity);
-        assert_eq!(found.len(), 2);
-        assert_eq!(
-            primary_text(BAD, &found[0]),
-            "\"lambda:GetLayerVersionByArn\""
-        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(primary_text(BAD, &found[0]), "\"s3:GetObjekt\"");
         assert!(
-            found[0].notes[0].contains("`lambda:GetLayerVersion`"),
-            "{:?}",
-            found[0].notes
+            found[0].message.contains("`s3:GetObjekt`"),
+            "{}",
+            found[0].message
         );
-        assert_eq!(primary_text(BAD, &found[1]), "\"lambda:GetPolicy2*\"");
-    }
-
-    #[test]
-    fn silent_on_the_fixed_policy() {
-        assert!(run(check, FIXED, PolicyKind::Identity).is_empty());
+        assert_eq!(found[0].notes[0], "did you mean `s3:GetObject`?");
     }
 }

@@ -1,0 +1,111 @@
+//! `redundant-statement`: an `Allow` statement that grants nothing the policy's other `Allow`
+//! statements do not already grant.
+//!
+//! **What it does.** For each `Allow` statement whose action entries each overlap an action
+//! entry of another `Allow` statement (a cheap filter), asks the SMT engine whether the policy
+//! without the statement allows everything the policy with it allows. When that is proved, the
+//! statement is flagged (a note: it changes nothing). Statements are checked from last to first,
+//! and one already found redundant no longer covers others, so of two identical statements only
+//! the later one is reported.
+//!
+//! **Why is this bad.** A redundant statement is noise that reviewers must read, and it hides
+//! intent: narrowing the statement later changes nothing, because another statement still
+//! grants the same access. IAM Access Analyzer reports "Redundant statement" for duplicates.
+//!
+//! **References.** <https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>
+
+use airtight_encodings::diagnostic::{Diagnostic, Severity};
+use airtight_encodings::policy::{Effect, Policy, Statement};
+
+use super::solver::{adds_nothing, as_allow};
+use crate::lint::Context;
+
+pub const ID: &str = "redundant-statement";
+
+/// Whether each action entry of `s` overlaps an action entry of one of `others` (or `others`
+/// has a `NotAction` statement, which overlaps almost everything).
+fn may_be_covered(s: &Statement, others: &[&Statement]) -> bool {
+    s.action.negated
+        || s.action.entries.iter().all(|e| {
+            others.iter().any(|o| {
+                o.action.negated
+                    || o.action
+                        .entries
+                        .iter()
+                        .any(|f| f.value.intersects(&e.value))
+            })
+        })
+}
+
+pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
+    if !cx.options.solver {
+        return Vec::new();
+    }
+    let allows: Vec<&Statement> = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .collect();
+    if allows.len() < 2 {
+        return Vec::new();
+    }
+    let mut redundant: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for (i, s) in allows.iter().enumerate().rev() {
+        let others: Vec<&Statement> = allows
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i && !redundant.contains(j))
+            .map(|(_, o)| *o)
+            .collect();
+        if others.is_empty() || !may_be_covered(s, &others) {
+            continue;
+        }
+        let fewer: Vec<Statement> = others.iter().map(|o| as_allow(o)).collect();
+        let mut more = fewer.clone();
+        more.push(as_allow(s));
+        if adds_nothing(cx, policy, fewer, more) != Some(true) {
+            continue;
+        }
+        redundant.push(i);
+        let mut d = Diagnostic::warning(
+            ID,
+            format!(
+                "statement `{}` is redundant: the policy's other statements already allow everything it allows",
+                s.label()
+            ),
+            s.effect.span,
+        )
+        .with_label("removing this statement changes no decision");
+        d.severity = Severity::Note;
+        out.push(d
+            .with_note("proved by the SMT solver: the policy without this statement allows the same requests")
+            .with_note("fix: remove the statement, or narrow the broader statement if this one states the intended access"));
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::{primary_text, run};
+    use airtight_encodings::policy::PolicyKind;
+
+    #[test]
+    fn fires_on_a_statement_another_covers() {
+        let bad = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "All", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"},
+            {"Sid": "One", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/reports/*"}]}"#;
+        let found = run(check, bad, PolicyKind::Identity);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("`One`"));
+        assert_eq!(primary_text(bad, &found[0]), "\"Allow\"");
+        let dup = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Sid": "B", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let found = run(check, dup, PolicyKind::Identity);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("`B`"));
+    }
+}
