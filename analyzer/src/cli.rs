@@ -74,8 +74,8 @@ pub enum Command {
     /// certified example requests (files, directories, or `--git BASE..HEAD`).
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
-    /// Report risky patterns in policies (Lambda findings, each with a stable rule id) along
-    /// with every parser diagnostic.
+    /// Report mistakes and risky patterns in policies of every service (each finding with a
+    /// stable rule id, docs/rules.md) along with every parser diagnostic.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
 }
@@ -117,8 +117,8 @@ const DIFF_EXAMPLES: &str = "Examples:
 
 const LINT_EXAMPLES: &str = "Examples:
   airtight lint function-policy.json
-  airtight lint policies/*.json --format json
-  airtight lint --kind resource get-policy-output.json";
+  airtight lint policies/*.json --format json --output sarif=lint.sarif --output markdown=lint.md
+  airtight lint policies/*.json --baseline airtight-baseline.json --fail-on warning";
 
 /// The policies that take part in one authorization decision.
 #[derive(Debug, Clone, Default, Args)]
@@ -542,9 +542,15 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
 
-    /// Which changes make the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::NewAccess)]
-    pub fail_on: FailOn,
+    /// Also write the report in FORMAT to PATH (repeatable), e.g. `--output sarif=diff.sarif
+    /// --output markdown=comment.md`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output::<DiffFormat>)]
+    pub output: Vec<(DiffFormat, PathBuf)>,
+
+    /// Which changes make the exit code 1 [default: `fail-on` of `[diff]` in airtight.toml,
+    /// else `new-access`].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Example requests to show per direction and file.
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -595,9 +601,83 @@ pub struct LintArgs {
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Also write the report in FORMAT to PATH (repeatable), e.g. `--output sarif=lint.sarif
+    /// --output markdown=comment.md`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output::<ReportFormat>)]
+    pub output: Vec<(ReportFormat, PathBuf)>,
+
+    /// Which findings make the exit code 1 [default: `fail-on` in airtight.toml, else
+    /// `warning`]. Errors (unreadable or invalid policies) always exit with 2.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<LintFailOn>,
+
+    /// Findings recorded in FILE (airtight baseline JSON, or SARIF from `--format sarif`) do not
+    /// fail the run and are not shown [default: `baseline` in airtight.toml].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in the baseline file (--baseline or airtight.toml) and exit
+    /// 0: SARIF when the name ends in `.sarif`, airtight's JSON otherwise.
+    #[arg(long)]
+    pub write_baseline: bool,
+
+    /// The configuration file [default: the nearest airtight.toml in the working directory or
+    /// a parent].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The formats a report can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Diagnostics with snippets, and a summary line.
+    Text,
+    /// One JSON object (docs/rules.md).
+    Json,
+    /// SARIF 2.1.0 for code scanning, with rule metadata.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A pull-request comment.
+    Markdown,
+}
+
+/// Which lint findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LintFailOn {
+    /// Notes, warnings and errors.
+    Note,
+    /// Warnings and errors (the default).
+    Warning,
+    /// Only errors (which exit with 2 anyway): warnings are reported but pass.
+    Error,
+    /// Never exit 1 (bad input is still 2).
+    Never,
+}
+
+/// `FORMAT=PATH` of `--output`.
+pub fn parse_output<F: ValueEnum>(text: &str) -> Result<(F, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| "expected FORMAT=PATH, e.g. sarif=airtight.sarif".to_string())?;
+    let format = F::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<String> = F::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; expected one of {}",
+            names.join(", ")
+        )
+    })?;
+    if path.is_empty() {
+        return Err("expected a path after `=`".into());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[cfg(test)]

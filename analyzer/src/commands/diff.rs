@@ -9,6 +9,7 @@ use airtight_encodings::policy::PolicyKind;
 
 use crate::cli::{DiffArgs, DiffFormat, FailOn, Io, KindArg};
 use crate::exit::Exit;
+use crate::load::config;
 use crate::load::git::from_git;
 use crate::load::pairs::{from_paths, FilePair, Version};
 use crate::load::Loader;
@@ -35,6 +36,21 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         }
     };
     let mut loader = Loader::new();
+    // `[diff] fail-on` of airtight.toml is the default of `--fail-on`.
+    let Ok(config) = config::load(&mut loader, None) else {
+        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+        return Exit::BadInput;
+    };
+    let fail_on = args
+        .fail_on
+        .or_else(|| {
+            config
+                .diff
+                .fail_on
+                .as_deref()
+                .and_then(|v| <FailOn as clap::ValueEnum>::from_str(v, true).ok())
+        })
+        .unwrap_or(FailOn::NewAccess);
     let Some(baselines) = loader.baselines() else {
         let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
         return Exit::Unknown;
@@ -56,12 +72,33 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     if let Err(e) = written {
         let _ = writeln!(io.err, "error: cannot write the report: {e}");
     }
+    // `--output FORMAT=PATH`: the same report in more formats, one file each (text without
+    // colour).
+    for (format, path) in &args.output {
+        let mut bytes = Vec::new();
+        let result = match format {
+            DiffFormat::Text => report::diff::text::render(
+                &loader,
+                &report,
+                &mut codespan_reporting::term::termcolor::NoColor::new(&mut bytes),
+            ),
+            DiffFormat::Json => report::diff::json::render(&loader, &report, &mut bytes),
+            DiffFormat::Sarif => report::diff::sarif::render(&loader, &report, &mut bytes),
+            DiffFormat::Github => report::diff::github::render(&loader, &report, &mut bytes),
+            DiffFormat::Markdown => report::diff::markdown::render(&loader, &report, &mut bytes),
+        }
+        .and_then(|()| crate::load::output::write_file(path, &bytes));
+        if let Err(e) = result {
+            let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
+            return Exit::BadInput;
+        }
+    }
     for f in &report.files {
         if let FileOutcome::Internal(e) = &f.outcome {
             let _ = writeln!(io.err, "error: {}: {e}", f.path);
         }
     }
-    exit(&report, args.fail_on)
+    exit(&report, fail_on)
 }
 
 /// The exit code under `fail_on`: bad input (2) first, then a certified change that fails the

@@ -1,64 +1,312 @@
-//! `airtight lint`: read policy files, lint each ([`airtight_analysis::lint`]), render the
-//! findings, and exit.
+//! `airtight lint`: read the configuration and the policy files, lint each
+//! ([`airtight_analysis::lint`], in parallel, with a progress bar on a terminal), drop the
+//! findings that `airtight.toml` suppresses or the baseline records, render the rest in every
+//! format asked for, and exit.
 //!
-//! Findings are the command's result, so they go to stdout (`report::lint`). Exit codes: 2 when
-//! a file cannot be read or parsed, or breaks the element rules of its policy type (any
-//! error-severity finding); otherwise 1 when there is a warning; otherwise 0 (notes alone do
-//! not fail).
+//! Findings are the command's result, so they go to stdout (`report::lint`), and to the files
+//! of `--output FORMAT=PATH`. Exit codes: 2 when the configuration or the baseline is invalid,
+//! or a file cannot be read or parsed, or breaks the element rules of its policy type (any
+//! error-severity finding); otherwise 1 when a finding at or above `--fail-on` (default:
+//! warning) is left; otherwise 0.
 
-use std::path::Path;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
-use airtight_analysis::lint::{lint, LintedFile};
+use airtight_analysis::lint::{lint_with, LintedFile, Options};
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::policy::PolicyKind;
+use codespan_reporting::term::termcolor::NoColor;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::json;
 
-use crate::cli::{Format, Io, KindArg, LintArgs};
+use crate::cli::{Io, KindArg, LintArgs, LintFailOn, ReportFormat};
 use crate::exit::Exit;
-use crate::load::Loader;
+use crate::load::config::{relative_path, Config};
+use crate::load::{baseline, config, output, Loader};
 use crate::report;
+use crate::report::lint::{LintReport, Suppressed};
 
-/// Reads and lints one file. The text stays in the loader's database, so the findings' spans
-/// can be rendered.
+/// Runs below this many files show no progress bar: they finish before one would help.
+const PROGRESS_FROM: usize = 20;
+
+/// Reads and lints one file with the default options. The text stays in the loader's
+/// database, so the findings' spans can be rendered.
 pub fn lint_path(loader: &mut Loader, path: &Path, kind: Option<PolicyKind>) -> LintedFile {
     let name = path.display().to_string();
     let before = loader.diagnostics().len();
     match loader.read(path) {
-        Some(file) => lint(&name, loader.source(file), file, kind),
-        None => LintedFile {
-            name,
-            kind: None,
-            findings: loader.diagnostics()[before..].to_vec(),
-        },
+        Some(file) => lint_with(&name, loader.source(file), file, kind, &Options::default()),
+        None => unreadable(name, loader.diagnostics()[before..].to_vec()),
     }
+}
+
+fn unreadable(name: String, findings: Vec<Diagnostic>) -> LintedFile {
+    LintedFile {
+        name,
+        kind: None,
+        findings,
+        statements: Vec::new(),
+    }
+}
+
+/// The lint options from the configuration.
+fn options(config: &Config) -> Options {
+    let defaults = Options::default();
+    Options {
+        accounts: config.lint.accounts.clone(),
+        solver: config.lint.solver.unwrap_or(defaults.solver),
+        timeout_ms: config.lint.solver_timeout_ms.unwrap_or(defaults.timeout_ms),
+    }
+}
+
+/// A progress bar on stderr for long runs on a terminal; hidden otherwise (pipes, CI logs,
+/// tests).
+fn progress(len: usize) -> ProgressBar {
+    if len < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix("linting");
+    bar
+}
+
+/// Reads every file, then lints them in parallel.
+fn lint_all(
+    loader: &mut Loader,
+    paths: &[PathBuf],
+    kind: Option<PolicyKind>,
+    options: &Options,
+) -> Vec<LintedFile> {
+    let read: Vec<(
+        String,
+        Result<airtight_encodings::span::FileId, Vec<Diagnostic>>,
+    )> = paths
+        .iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let before = loader.diagnostics().len();
+            match loader.read(path) {
+                Some(file) => (name, Ok(file)),
+                None => (name, Err(loader.diagnostics()[before..].to_vec())),
+            }
+        })
+        .collect();
+    let bar = progress(read.len());
+    let loader = &*loader;
+    let files = read
+        .into_par_iter()
+        .map(|(name, file)| {
+            let linted = match file {
+                Ok(file) => lint_with(&name, loader.source(file), file, kind, options),
+                Err(findings) => unreadable(name, findings),
+            };
+            bar.inc(1);
+            linted
+        })
+        .collect();
+    bar.finish_and_clear();
+    files
+}
+
+/// Applies the suppressions and the baseline: the report of what is left.
+fn filter(
+    loader: &Loader,
+    config: &Config,
+    files: Vec<LintedFile>,
+    baseline: Option<&baseline::Baseline>,
+) -> LintReport {
+    let mut report = LintReport::default();
+    for mut file in files {
+        let path = relative_path(&config.root, Path::new(&file.name));
+        let findings = std::mem::take(&mut file.findings);
+        let mut kept = Vec::new();
+        let mut prints = Vec::new();
+        for d in findings {
+            let print = report::lint::fingerprint(loader, &path, &file, &d);
+            // Errors are never hidden: a policy that does not parse cannot be accepted.
+            if !d.is_error() {
+                let statement = file.statement_of(&d);
+                let sid = statement.and_then(|s| s.sid.as_deref());
+                if let Some(s) = config
+                    .suppressions
+                    .iter()
+                    .find(|s| s.matches(d.code, &path, sid))
+                {
+                    report.suppressed.push(Suppressed {
+                        file: file.name.clone(),
+                        rule: d.code,
+                        statement: statement.map(|s| s.label.clone()),
+                        reason: s.reason.clone(),
+                    });
+                    continue;
+                }
+                if baseline.is_some_and(|b| b.fingerprints.contains(&print)) {
+                    report.baselined += 1;
+                    continue;
+                }
+            }
+            kept.push(d);
+            prints.push(print);
+        }
+        file.findings = kept;
+        report.files.push(file);
+        report.fingerprints.push(prints);
+    }
+    report
+}
+
+/// The report in one format, as bytes (text without colour).
+fn rendered(
+    loader: &Loader,
+    report: &LintReport,
+    format: ReportFormat,
+) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        ReportFormat::Text => {
+            let mut w = NoColor::new(&mut out);
+            report::lint::text::render(loader, report, &mut w)?;
+        }
+        ReportFormat::Json => {
+            report::write_json(&mut out, &report::lint::json::render(loader, report))?
+        }
+        ReportFormat::Sarif => report::lint::sarif::render(loader, report, &mut out)?,
+        ReportFormat::Github => report::lint::github::render(loader, report, &mut out)?,
+        ReportFormat::Markdown => report::lint::markdown::render(loader, report, &mut out)?,
+    }
+    Ok(out)
+}
+
+/// The baseline document of every finding: SARIF for a `.sarif` file, airtight JSON otherwise.
+fn baseline_bytes(loader: &Loader, report: &LintReport, path: &Path) -> std::io::Result<Vec<u8>> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sarif"))
+    {
+        return rendered(loader, report, ReportFormat::Sarif);
+    }
+    let findings: Vec<serde_json::Value> = report
+        .findings()
+        .map(|f| {
+            json!({
+                "fingerprint": f.fingerprint,
+                "rule": f.diagnostic.code,
+                "file": f.file.name,
+                "statement": f.statement(),
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    report::write_json(
+        &mut out,
+        &json!({"version": 1, "tool": "airtight", "findings": findings}),
+    )?;
+    Ok(out)
 }
 
 /// Runs `lint` over every file given, then reports them all.
 pub fn run(args: &LintArgs, io: &mut Io<'_>) -> Exit {
     let mut loader = Loader::new();
-    let kind = args.kind.map(KindArg::kind);
-    let files: Vec<LintedFile> = args
-        .files
-        .iter()
-        .map(|path| lint_path(&mut loader, path, kind))
-        .collect();
+    let config = config::load(&mut loader, args.config.as_deref());
+    // Configuration diagnostics (errors and warnings) go to stderr, before anything else.
+    let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+    let Ok(config) = config else {
+        return Exit::BadInput;
+    };
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| config.lint.baseline.clone());
+    if args.write_baseline && baseline_path.is_none() {
+        let _ = writeln!(
+            io.err,
+            "error: --write-baseline needs a file: --baseline FILE, or `baseline` in airtight.toml"
+        );
+        return Exit::BadInput;
+    }
+    let baseline = match (&baseline_path, args.write_baseline) {
+        (Some(path), false) => match baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(d) => {
+                let _ = report::emit_diagnostics(&loader, &[d], io.err);
+                return Exit::BadInput;
+            }
+        },
+        _ => None,
+    };
+    let files = lint_all(
+        &mut loader,
+        &args.files,
+        args.kind.map(KindArg::kind),
+        &options(&config),
+    );
+    let report = filter(&loader, &config, files, baseline.as_ref());
+    if args.write_baseline {
+        let Some(path) = baseline_path else {
+            return Exit::BadInput;
+        };
+        let written = baseline_bytes(&loader, &report, &path)
+            .and_then(|bytes| output::write_file(&path, &bytes));
+        return match written {
+            Ok(()) => {
+                let _ = writeln!(
+                    io.err,
+                    "wrote {} finding(s) to the baseline {}",
+                    report.findings().count(),
+                    path.display()
+                );
+                Exit::Ok
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
+                Exit::BadInput
+            }
+        };
+    }
     let written = match args.format {
-        Format::Text => report::lint::text::render(&loader, &files, io.out),
-        Format::Json => report::write_json(io.out, &report::lint::json::render(&loader, &files)),
+        ReportFormat::Text => report::lint::text::render(&loader, &report, io.out),
+        other => rendered(&loader, &report, other).and_then(|bytes| io.out.write_all(&bytes)),
     };
     if let Err(e) = written {
         // Nothing sensible is left to do if stderr fails too.
         let _ = writeln!(io.err, "error: cannot write the findings: {e}");
         return Exit::BadInput;
     }
-    exit_code(&files)
+    for (format, path) in &args.output {
+        let result = rendered(&loader, &report, *format).and_then(|b| output::write_file(path, &b));
+        if let Err(e) = result {
+            let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
+            return Exit::BadInput;
+        }
+    }
+    let fail_on = args
+        .fail_on
+        .or_else(|| {
+            config
+                .lint
+                .fail_on
+                .as_deref()
+                .and_then(|v| <LintFailOn as clap::ValueEnum>::from_str(v, true).ok())
+        })
+        .unwrap_or(LintFailOn::Warning);
+    exit_code(&report.files, fail_on)
 }
 
-/// 2 on any error, else 1 on any warning, else 0.
-pub fn exit_code(files: &[LintedFile]) -> Exit {
+/// 2 on any error; else 1 when a finding at or above `fail_on` is left; else 0.
+pub fn exit_code(files: &[LintedFile], fail_on: LintFailOn) -> Exit {
     let all = || files.iter().flat_map(|r| &r.findings);
+    let threshold = match fail_on {
+        LintFailOn::Note => Some(Severity::Note),
+        LintFailOn::Warning => Some(Severity::Warning),
+        LintFailOn::Error | LintFailOn::Never => None,
+    };
     if all().any(Diagnostic::is_error) {
         Exit::BadInput
-    } else if all().any(|d| d.severity == Severity::Warning) {
+    } else if threshold.is_some_and(|t| all().any(|d| d.severity <= t)) {
         Exit::Violated
     } else {
         Exit::Ok
@@ -73,7 +321,7 @@ mod tests {
     fn lint_text(name: &str, src: &str, kind: Option<PolicyKind>) -> (Loader, LintedFile) {
         let mut loader = Loader::new();
         let file = loader.add(name, src);
-        let report = lint(name, loader.source(file), file, kind);
+        let report = airtight_analysis::lint::lint(name, loader.source(file), file, kind);
         (loader, report)
     }
 
@@ -85,13 +333,14 @@ mod tests {
         assert_eq!(r.kind, Some(PolicyKind::Resource));
         let codes: Vec<&str> = r.findings.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["lambda-service-principal-without-source"]);
-        assert_eq!(exit_code(&[r]), Exit::Violated);
+        assert_eq!(exit_code(&[r], LintFailOn::Warning), Exit::Violated);
     }
 
     #[test]
     fn json_findings_have_positions() {
         let (loader, r) = lint_text("p.json", FUNCTION_POLICY, None);
-        let v = report::lint::json::render(&loader, &[r]);
+        let report = LintReport::unfiltered(&loader, vec![r]);
+        let v = report::lint::json::render(&loader, &report);
         let f = &v["findings"][0];
         assert_eq!(f["rule"], "lambda-service-principal-without-source");
         assert_eq!(f["severity"], "warning");
@@ -111,21 +360,22 @@ mod tests {
     fn kind_rules_and_parse_errors_are_bad_input() {
         let (_, r) = lint_text("p.json", FUNCTION_POLICY, Some(PolicyKind::Identity));
         assert!(r.findings.iter().any(|d| d.code == "principal-not-allowed"));
-        assert_eq!(exit_code(&[r]), Exit::BadInput);
+        assert_eq!(exit_code(&[r], LintFailOn::Never), Exit::BadInput);
         let (_, r) = lint_text(
             "v.json",
             r#"{"Version": "2020-07-20", "Statement": []}"#,
             None,
         );
         assert_eq!(r.findings[0].code, "invalid-version");
-        assert_eq!(exit_code(&[r]), Exit::BadInput);
+        assert_eq!(exit_code(&[r], LintFailOn::Warning), Exit::BadInput);
     }
 
     #[test]
     fn text_ends_with_a_summary() {
         let (loader, r) = lint_text("p.json", FUNCTION_POLICY, None);
         let mut out = NoColor::new(Vec::new());
-        report::lint::text::render(&loader, &[r], &mut out).expect("write to memory");
+        let report = LintReport::unfiltered(&loader, vec![r]);
+        report::lint::text::render(&loader, &report, &mut out).expect("write to memory");
         let s = String::from_utf8(out.into_inner()).expect("utf-8");
         assert!(
             s.contains("warning[lambda-service-principal-without-source]"),
@@ -136,9 +386,15 @@ mod tests {
             name: "x".into(),
             kind: Some(PolicyKind::Identity),
             findings: Vec::new(),
+            statements: Vec::new(),
+        };
+        let report = LintReport {
+            files: vec![clean.clone(), clean],
+            fingerprints: vec![Vec::new(), Vec::new()],
+            ..LintReport::default()
         };
         assert_eq!(
-            report::lint::text::summary(&[clean.clone(), clean]),
+            report::lint::text::summary(&report),
             "no findings in 2 files"
         );
     }
@@ -148,9 +404,20 @@ mod tests {
         let mut loader = Loader::new();
         let r = lint_path(&mut loader, Path::new("/nonexistent/airtight/p.json"), None);
         assert_eq!(r.findings[0].code, "unreadable-file");
-        let v = report::lint::json::render(&loader, std::slice::from_ref(&r));
+        let report = LintReport::unfiltered(&loader, vec![r.clone()]);
+        let v = report::lint::json::render(&loader, &report);
         assert!(v["findings"][0]["line"].is_null());
         assert_eq!(v["findings"][0]["file"], "/nonexistent/airtight/p.json");
-        assert_eq!(exit_code(&[r]), Exit::BadInput);
+        assert_eq!(exit_code(&[r], LintFailOn::Warning), Exit::BadInput);
+    }
+
+    #[test]
+    fn fail_on_chooses_what_fails() {
+        let (_, r) = lint_text("p.json", FUNCTION_POLICY, None);
+        let files = [r];
+        assert_eq!(exit_code(&files, LintFailOn::Note), Exit::Violated);
+        assert_eq!(exit_code(&files, LintFailOn::Warning), Exit::Violated);
+        assert_eq!(exit_code(&files, LintFailOn::Error), Exit::Ok);
+        assert_eq!(exit_code(&files, LintFailOn::Never), Exit::Ok);
     }
 }

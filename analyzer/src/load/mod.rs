@@ -6,6 +6,9 @@
 //! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
 //!   revisions of a repository;
 //! - [`intent`] reads a `deny-check --intent` file;
+//! - [`config`] reads `airtight.toml` (found upward from the working directory), [`baseline`]
+//!   a lint baseline; [`output`] writes the files a run produces (`--output`,
+//!   `--write-baseline`), the one place the shell writes to the file system;
 //! - [`file`] is how every file is read: regular files only, at most 16 MiB, symlinks followed
 //!   only inside the tree they are in.
 //!
@@ -27,9 +30,12 @@ use airtight_encodings::request::{parse_request, Request};
 use airtight_encodings::span::{FileId, Span};
 use codespan_reporting::files::SimpleFiles;
 
+pub mod baseline;
+pub mod config;
 pub mod file;
 pub mod git;
 pub mod intent;
+pub mod output;
 pub mod pairs;
 pub mod world;
 

@@ -23,7 +23,7 @@ pub mod rules;
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::parse::parse_policy_as;
 use airtight_encodings::policy::{Policy, PolicyKind};
-use airtight_encodings::span::FileId;
+use airtight_encodings::span::{FileId, Span};
 use rules::*;
 
 /// Settings of a lint run that do not come from the policy.
@@ -331,11 +331,31 @@ pub struct LintedFile {
     pub kind: Option<PolicyKind>,
     /// Parser diagnostics, then element-rule diagnostics, then rule findings.
     pub findings: Vec<Diagnostic>,
+    /// Where each statement is, with its `Sid`: what suppressions and fingerprints refer to.
+    pub statements: Vec<StatementRef>,
+}
+
+/// One statement of a linted policy, as findings refer to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    pub span: Span,
+    pub sid: Option<String>,
+    /// The `Sid`, or `#index` (0-based) for a statement without one.
+    pub label: String,
 }
 
 impl LintedFile {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
+    }
+
+    /// The statement a finding points into (the innermost one holding its primary label).
+    pub fn statement_of(&self, d: &Diagnostic) -> Option<&StatementRef> {
+        let at = d.labels.iter().find(|l| l.primary)?.span;
+        self.statements
+            .iter()
+            .filter(|s| s.span.file == at.file && s.span.start <= at.start && at.end <= s.span.end)
+            .min_by_key(|s| s.span.end - s.span.start)
     }
 }
 
@@ -355,13 +375,24 @@ pub fn lint_with(
 ) -> LintedFile {
     let typed = parse_policy_as(text, file, kind);
     let mut findings = typed.diagnostics;
+    let mut statements = Vec::new();
     if let (Some(policy), Some(kind)) = (&typed.policy, typed.kind) {
         findings.extend(check(policy, kind, text, options));
+        statements = policy
+            .statements
+            .iter()
+            .map(|s| StatementRef {
+                span: s.span,
+                sid: s.sid.as_ref().map(|x| x.value.clone()),
+                label: s.label(),
+            })
+            .collect();
     }
     LintedFile {
         name: name.to_string(),
         kind: typed.kind,
         findings,
+        statements,
     }
 }
 

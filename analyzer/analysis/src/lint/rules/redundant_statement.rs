@@ -1,8 +1,9 @@
 //! `redundant-statement`: an `Allow` statement that grants nothing the policy's other `Allow`
 //! statements do not already grant.
 //!
-//! **What it does.** For each `Allow` statement whose action entries each overlap an action
-//! entry of another `Allow` statement (a cheap filter), asks the SMT engine whether the policy
+//! **What it does.** For each `Allow` statement whose action entries are each covered by an
+//! action entry of another `Allow` statement (`s3:Get*` covers `s3:GetObject`; a cheap filter),
+//! asks the SMT engine whether the policy
 //! without the statement allows everything the policy with it allows. When that is proved, the
 //! statement is flagged (a note: it changes nothing). Statements are checked from last to first,
 //! and one already found redundant no longer covers others, so of two identical statements only
@@ -15,6 +16,7 @@
 //! **References.** <https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>
 
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
+use airtight_encodings::glob::Glob;
 use airtight_encodings::policy::{Effect, Policy, Statement};
 
 use super::solver::{adds_nothing, as_allow};
@@ -22,17 +24,31 @@ use crate::lint::Context;
 
 pub const ID: &str = "redundant-statement";
 
-/// Whether each action entry of `s` overlaps an action entry of one of `others` (or `others`
-/// has a `NotAction` statement, which overlaps almost everything).
+/// Whether the action pattern `by` matches every action `entry` matches, as far as the text
+/// shows: `*`, the same pattern, a literal it matches, or a `prefix*` whose prefix starts the
+/// entry.
+fn covers(by: &Glob, entry: &Glob) -> bool {
+    if by.is_any() || by == entry {
+        return true;
+    }
+    if let Some(text) = entry.literal_text() {
+        return by.matches(&text);
+    }
+    let (by_text, entry_text) = (by.to_string(), entry.to_string());
+    match by_text.strip_suffix('*') {
+        Some(prefix) if !prefix.contains(['*', '?']) => entry_text.starts_with(prefix),
+        _ => false,
+    }
+}
+
+/// Whether each action entry of `s` is covered by an action entry of one of `others` (or one
+/// of `others` is a `NotAction` statement, which may cover almost anything): a cheap filter
+/// before the solver is asked.
 fn may_be_covered(s: &Statement, others: &[&Statement]) -> bool {
-    s.action.negated
-        || s.action.entries.iter().all(|e| {
+    !s.action.negated
+        && s.action.entries.iter().all(|e| {
             others.iter().any(|o| {
-                o.action.negated
-                    || o.action
-                        .entries
-                        .iter()
-                        .any(|f| f.value.intersects(&e.value))
+                o.action.negated || o.action.entries.iter().any(|f| covers(&f.value, &e.value))
             })
         })
 }

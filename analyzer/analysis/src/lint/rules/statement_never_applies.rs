@@ -1,6 +1,8 @@
 //! `statement-never-applies`: a statement whose conditions no request can satisfy.
 //!
-//! **What it does.** For each statement with a `Condition`, asks the SMT engine whether any
+//! **What it does.** For each statement with two or more conditions on the same key (the shape
+//! of almost every contradiction; other statements are not asked about, to keep `lint` fast),
+//! asks the SMT engine whether any
 //! request matches the statement (principal, action, resource and conditions); when the solver
 //! proves that none does, while the same statement without its conditions does match requests,
 //! the conditions are contradictory and the statement is flagged. The pointer is on the
@@ -15,12 +17,22 @@
 //! **References.** <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html>
 
 use airtight_encodings::diagnostic::Diagnostic;
-use airtight_encodings::policy::{Effect, Policy};
+use airtight_encodings::policy::{Effect, Policy, Statement};
 
 use super::solver::{allows_some, as_allow, tests_root};
 use crate::lint::Context;
 
 pub const ID: &str = "statement-never-applies";
+
+/// Whether two conditions of the statement test the same key (names are case-insensitive): the
+/// shape of almost every contradiction, and a cheap filter before the solver is asked.
+fn tests_a_key_twice(s: &Statement) -> bool {
+    s.conditions.iter().enumerate().any(|(i, c)| {
+        s.conditions[i + 1..]
+            .iter()
+            .any(|d| d.key.name == c.key.name)
+    })
+}
 
 pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
     if !cx.options.solver {
@@ -31,7 +43,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
         let Some(first) = s.conditions.first() else {
             continue;
         };
-        if tests_root(s) {
+        if tests_root(s) || !tests_a_key_twice(s) {
             continue;
         }
         if allows_some(cx, policy, vec![as_allow(s)]) != Some(false) {
