@@ -41,16 +41,58 @@ fn covers(by: &Glob, entry: &Glob) -> bool {
     }
 }
 
-/// Whether each action entry of `s` is covered by an action entry of one of `others` (or one
-/// of `others` is a `NotAction` statement, which may cover almost anything): a cheap filter
-/// before the solver is asked.
-fn may_be_covered(s: &Statement, others: &[&Statement]) -> bool {
+/// Whether every action entry of `s` is covered by one of `o`.
+fn actions_covered(s: &Statement, o: &Statement) -> bool {
     !s.action.negated
-        && s.action.entries.iter().all(|e| {
-            others.iter().any(|o| {
-                o.action.negated || o.action.entries.iter().any(|f| covers(&f.value, &e.value))
-            })
+        && !o.action.negated
+        && s.action
+            .entries
+            .iter()
+            .all(|e| o.action.entries.iter().any(|f| covers(&f.value, &e.value)))
+}
+
+/// Whether every resource entry of `s` is covered by one of `o` (a statement without
+/// `Resource` applies to every resource).
+fn resources_covered(s: &Statement, o: &Statement) -> bool {
+    let Some(theirs) = &o.resource else {
+        return true;
+    };
+    if theirs.negated {
+        return false;
+    }
+    let Some(mine) = &s.resource else {
+        return false;
+    };
+    !mine.negated
+        && mine.entries.iter().all(|e| {
+            theirs
+                .entries
+                .iter()
+                .any(|f| match (&f.value.glob, &e.value.glob) {
+                    (Some(by), Some(entry)) => {
+                        by.is_any()
+                            || by == entry
+                            || entry.literal_text().is_some_and(|t| by.matches(&t))
+                            || by.to_string().strip_suffix('*').is_some_and(|p| {
+                                !p.contains(['*', '?']) && entry.to_string().starts_with(p)
+                            })
+                    }
+                    _ => f.value == e.value,
+                })
         })
+}
+
+/// A statement of `others` that, as far as the text shows, allows everything `s` allows: it
+/// covers its actions and resources, names the same principals, and each of its conditions is
+/// also one of `s`'s. Only then is the solver asked (a cheap filter that keeps `lint` fast;
+/// a statement covered only by several others together is not reported).
+fn coverer<'a>(s: &Statement, others: &[&'a Statement]) -> Option<&'a Statement> {
+    others.iter().copied().find(|o| {
+        actions_covered(s, o)
+            && resources_covered(s, o)
+            && o.principal == s.principal
+            && o.conditions.iter().all(|c| s.conditions.contains(c))
+    })
 }
 
 pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -74,12 +116,11 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             .filter(|(j, _)| *j != i && !redundant.contains(j))
             .map(|(_, o)| *o)
             .collect();
-        if others.is_empty() || !may_be_covered(s, &others) {
+        let Some(by) = coverer(s, &others) else {
             continue;
-        }
-        let fewer: Vec<Statement> = others.iter().map(|o| as_allow(o)).collect();
-        let mut more = fewer.clone();
-        more.push(as_allow(s));
+        };
+        let fewer = vec![as_allow(by)];
+        let more = vec![as_allow(by), as_allow(s)];
         if adds_nothing(cx, policy, fewer, more) != Some(true) {
             continue;
         }
@@ -87,12 +128,14 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut d = Diagnostic::warning(
             ID,
             format!(
-                "statement `{}` is redundant: the policy's other statements already allow everything it allows",
-                s.label()
+                "statement `{}` is redundant: statement `{}` already allows everything it allows",
+                s.label(),
+                by.label()
             ),
             s.effect.span,
         )
-        .with_label("removing this statement changes no decision");
+        .with_label("removing this statement changes no decision")
+        .with_secondary(by.effect.span, format!("`{}` covers it", by.label()));
         d.severity = Severity::Note;
         out.push(d
             .with_note("proved by the SMT solver: the policy without this statement allows the same requests")
