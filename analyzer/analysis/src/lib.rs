@@ -6,7 +6,7 @@
 //! | [`deny`] | is a Lambda deny intent ("nobody but role/ops may invoke my-function alias prod") airtight, under each qualifier authorization model? |
 //! | [`lambda_auth`] | which resources a question about a function alias or version covers |
 //! | [`diff`] | what a change to a policy does to access: split, guesses, both directions, summaries, a whole report |
-//! | [`lint`] | Lambda-specific mistakes in one policy, one rule per file |
+//! | [`lint`] | mistakes and risky patterns in one policy (every service, Lambda in depth, solver-proved dead statements), one rule per file |
 //! | [`builtin`] | the policies airtight brings itself (allow everything, no statement) |
 //!
 //! This layer does no IO: it never reads a file, runs git, prints, renders or exits. Policies

@@ -143,8 +143,8 @@ pub fn working_directory() -> PathBuf {
 
 /// Reads the configuration: the file named (`--config`), else the one found upward from the
 /// working directory, else the defaults. Problems are error diagnostics in `loader`; then
-/// `Err` is returned.
-pub fn load(loader: &mut Loader, named: Option<&Path>) -> Result<Config, ()> {
+/// [`super::Failed`] is returned.
+pub fn load(loader: &mut Loader, named: Option<&Path>) -> Result<Config, super::Failed> {
     let cwd = working_directory();
     let path = match named {
         Some(p) => Some(p.to_path_buf()),
@@ -161,11 +161,11 @@ pub fn load(loader: &mut Loader, named: Option<&Path>) -> Result<Config, ()> {
         Ok(b) => b,
         Err(e) => {
             loader.extend_diagnostics([Diagnostic::whole_file("config-error", e.to_string())]);
-            return Err(());
+            return Err(super::Failed);
         }
     };
     let Ok(file) = loader.add_bytes(shown, bytes) else {
-        return Err(());
+        return Err(super::Failed);
     };
     let root = path
         .parent()
@@ -187,7 +187,7 @@ pub fn load(loader: &mut Loader, named: Option<&Path>) -> Result<Config, ()> {
             c.path = Some(path);
             Ok(c)
         }
-        _ => Err(()),
+        _ => Err(super::Failed),
     }
 }
 

@@ -94,7 +94,7 @@ pub fn to_value(loader: &Loader, report: &LintReport) -> Value {
             let (line, col, end_line, end_col) = f.region(loader).unwrap_or((1, 1, 1, 1));
             let mut text = d.message.clone();
             for n in &d.notes {
-                text.push_str("\n");
+                text.push('\n');
                 text.push_str(n);
             }
             json!({
