@@ -25,4 +25,4 @@ xargs -a "$out/files.txt" "$out/venv/bin/python" "$here/run_parliament.py" >"$ou
 # airtight exits 1 (findings) or 2 (some files do not parse): both are results here.
 xargs -a "$out/files.txt" "$airtight" lint --format json >"$out/airtight.json" || true
 python3 "$here/compare.py" "$out/parliament.jsonl" "$out/airtight.json" \
-  "$root/encodings/data/service-data.json" | tee "$out/table.md"
+  "$root/encodings/data/service-data.json" "$corpus" | tee "$out/table.md"

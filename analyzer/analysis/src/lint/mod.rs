@@ -237,6 +237,20 @@ pub const RULES: &[Rule] = &[
         source: Source::Check(deny_with_not_resource::check),
     },
     Rule {
+        id: duplicate_sid::ID,
+        summary: "two statements of one policy with the same `Sid`",
+        severity: Severity::Warning,
+        security_severity: "2.0",
+        source: Source::Check(duplicate_sid::check),
+    },
+    Rule {
+        id: malformed_arn::ID,
+        summary: "an ARN or principal whose account or region cannot be real (a placeholder left in)",
+        severity: Severity::Warning,
+        security_severity: "3.0",
+        source: Source::Check(malformed_arn::check),
+    },
+    Rule {
         id: statement_never_applies::ID,
         summary: "a statement whose conditions no request satisfies (proved by the solver)",
         severity: Severity::Warning,

@@ -117,17 +117,22 @@ pub fn statement_actions(s: &Statement) -> Option<Vec<&'static Action>> {
 
 /// An ARN format of the service data (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) as
 /// the glob of the ARNs it describes: each placeholder any text (without `:` in the first five
-/// components, as IAM reads ARNs).
+/// components, as IAM reads ARNs); `${Region}` at least one character, since a resource of a
+/// format that has it is in a region. `${Account}` may be empty: resources AWS owns (SSM
+/// documents such as `arn:aws:ssm:us-east-1::document/AWS-RunShellScript`) have no account.
 pub fn format_glob(format: &str) -> Option<Glob> {
     let mut text = String::with_capacity(format.len());
     let mut rest = format;
     while let Some(i) = rest.find("${") {
         text.push_str(&rest[..i]);
-        text.push('*');
-        rest = match rest[i..].find('}') {
-            Some(j) => &rest[i + j + 1..],
-            None => "",
-        };
+        let end = rest[i..].find('}').map(|j| i + j + 1);
+        let name = end.map_or("", |e| &rest[i..e]);
+        text.push_str(if name == "${Region}" {
+            "?*"
+        } else {
+            "*"
+        });
+        rest = end.map_or("", |e| &rest[e..]);
     }
     text.push_str(rest);
     arn_template(&text, false).0.to_glob()
@@ -300,5 +305,10 @@ mod tests {
             &glob("arn:aws:lambda:us-east-1:111122223333:layer:l"),
             function
         ));
+        let queue = "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}";
+        assert!(!resource_fits(&glob("arn:aws:sqs::111122223333:q"), queue));
+        assert!(resource_fits(&glob("arn:aws:sqs:*:*:q"), queue));
+        let document = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}";
+        assert!(resource_fits(&glob("arn:aws:ssm:*::document/AWS-*"), document));
     }
 }
