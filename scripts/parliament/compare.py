@@ -208,6 +208,9 @@ def classify(f, issue, data, corpus):
         reasons = set()
         for a in listed:
             for st in statements_cached(path):
+                if "NotResource" in st:
+                    reasons.add("the statement has NotResource, which parliament reads as Resource")
+                    continue
                 resources = [str(r) for r in as_list(st.get("Resource"))]
                 entries = [str(e).lower() for e in as_list(st.get("Action"))]
                 if not resources or "NotAction" in st or a not in {x for e in entries for x in data.expand(e)}:
