@@ -60,9 +60,9 @@ fn account_ok(text: &str) -> bool {
 fn partition_ok(text: &str) -> bool {
     open(text)
         || text == "aws"
-        || text
-            .strip_prefix("aws-")
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        || text.strip_prefix("aws-").is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        })
 }
 
 /// `us-east-1`, `us-gov-west-1`, `cn-northwest-1`, `us-iso-east-1`, `eu-central-2`, … (letters,
@@ -95,7 +95,9 @@ fn problem(arn: &str) -> Option<String> {
         return Some(format!("`{account}` is not an account id (12 digits)"));
     }
     if !region_ok(region) {
-        return Some(format!("`{region}` is not a region name such as `us-east-1`"));
+        return Some(format!(
+            "`{region}` is not a region name such as `us-east-1`"
+        ));
     }
     None
 }
@@ -144,8 +146,11 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             } else {
                 let unique_id = text.len() >= 16
                     && text.starts_with('A')
-                    && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-                (!unique_id).then(|| format!("`{text}` is neither an account id, an ARN nor a unique id"))
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                (!unique_id)
+                    .then(|| format!("`{text}` is neither an account id, an ARN nor a unique id"))
             };
             if let Some(why) = why {
                 out.push(finding(cx, &s.label(), text, why, p.span));

@@ -127,11 +127,7 @@ pub fn format_glob(format: &str) -> Option<Glob> {
         text.push_str(&rest[..i]);
         let end = rest[i..].find('}').map(|j| i + j + 1);
         let name = end.map_or("", |e| &rest[i..e]);
-        text.push_str(if name == "${Region}" {
-            "?*"
-        } else {
-            "*"
-        });
+        text.push_str(if name == "${Region}" { "?*" } else { "*" });
         rest = end.map_or("", |e| &rest[e..]);
     }
     text.push_str(rest);
@@ -309,6 +305,9 @@ mod tests {
         assert!(!resource_fits(&glob("arn:aws:sqs::111122223333:q"), queue));
         assert!(resource_fits(&glob("arn:aws:sqs:*:*:q"), queue));
         let document = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}";
-        assert!(resource_fits(&glob("arn:aws:ssm:*::document/AWS-*"), document));
+        assert!(resource_fits(
+            &glob("arn:aws:ssm:*::document/AWS-*"),
+            document
+        ));
     }
 }
