@@ -176,12 +176,13 @@ fn minified_policy_diagnostics_are_windowed_and_capped() {
         assert!(source.contains("..."), "{source}");
     }
     assert!(stdout(&lint).ends_with("1200 errors in 1 file\n"));
-    // JSON stays complete: every finding, no source text.
+    // JSON stays complete: every finding, no source text (each finding's size is bounded: its
+    // message, positions, statement and a 16-digit fingerprint).
     let json = run(&dir, &["lint", "--format", "json", "policy.json"]);
     let v: Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(1200));
     assert!(
-        json.stdout.len() < 2 * policy.len(),
+        json.stdout.len() < 3 * policy.len(),
         "{} bytes",
         json.stdout.len()
     );
