@@ -1,6 +1,7 @@
 //! `airtight lint` with a team's configuration, end to end: `airtight.toml` found upward and
 //! its suppressions (with reasons, pointed errors without), baselines written and read back
-//! (JSON and SARIF), `--fail-on`, and every format written by one run with `--output`.
+//! (JSON and SARIF), `--fail-on`, and every format written by one run with `--output` (for
+//! `diff` too, with `[diff] fail-on`).
 
 use std::path::{Path, PathBuf};
 
@@ -228,4 +229,50 @@ fn one_run_writes_every_format() {
     let json: Value = serde_json::from_str(&read("lint.json")).unwrap_or(Value::Null);
     assert_eq!(json["findings"].as_array().map(Vec::len), Some(2));
     assert!(read("lint.txt").ends_with("2 warnings in 2 files\n"));
+}
+
+#[test]
+fn diff_writes_every_format_in_one_run_too() {
+    let dir = scratch("diff-outputs");
+    let root = &dir.0;
+    let narrow = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow",
+  "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}"#;
+    let wide = narrow.replace("s3:GetObject", "s3:Get*");
+    write(&root.join("old.json"), narrow);
+    write(&root.join("new.json"), &wide);
+    let out = run(
+        root,
+        &[
+            "diff",
+            "old.json",
+            "new.json",
+            "--format",
+            "github",
+            "--output",
+            "sarif=diff.sarif",
+            "--output",
+            "markdown=diff.md",
+            "--output",
+            "json=diff.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("::error file=new.json"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
+    let sarif: Value = serde_json::from_str(&read("diff.sarif")).unwrap_or(Value::Null);
+    let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["properties"]["security-severity"], "8.0", "{rule}");
+    assert!(rule["helpUri"].is_string());
+    assert!(read("diff.md").starts_with("## airtight diff"));
+    let json: Value = serde_json::from_str(&read("diff.json")).unwrap_or(Value::Null);
+    assert!(json.is_object(), "{}", read("diff.json"));
+    // `[diff] fail-on` in airtight.toml is the default of --fail-on.
+    write(&root.join("airtight.toml"), "[diff]\nfail-on = \"never\"\n");
+    let out = run(root, &["diff", "old.json", "new.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let out = run(
+        root,
+        &["diff", "old.json", "new.json", "--fail-on", "new-access"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
 }

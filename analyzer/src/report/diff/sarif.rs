@@ -51,6 +51,15 @@ const RULES: [(&str, &str, &str, &str, &str); 4] = [
     ),
 ];
 
+/// The `security-severity` GitHub ranks alerts by (≥ 7 high, ≥ 4 medium).
+fn security_severity(id: &str) -> &'static str {
+    match id {
+        "airtight/new-access" => "8.0",
+        "airtight/unknown" | "airtight/invalid-policy" => "5.0",
+        _ => "2.0",
+    }
+}
+
 fn rule_index(id: &str) -> usize {
     RULES.iter().position(|r| r.0 == id).unwrap_or(0)
 }
@@ -166,7 +175,11 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
                 "helpUri": HELP,
                 "help": { "text": full },
                 "defaultConfiguration": { "level": level },
-                "properties": { "tags": ["security", "iam"], "precision": "very-high" },
+                "properties": {
+                    "tags": ["security", "iam"],
+                    "precision": "very-high",
+                    "security-severity": security_severity(id),
+                },
             })
         })
         .collect();
