@@ -78,6 +78,10 @@ pub enum Command {
     /// with every parser diagnostic.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Who in a world can perform an action on a resource: every principal, root user and
+    /// outside class (another account, a service, anonymous), each with a certified example.
+    #[command(after_help = WHO_CAN_EXAMPLES)]
+    WhoCan(WhoCanArgs),
 }
 
 const SIMULATE_EXAMPLES: &str = "Examples:
@@ -114,6 +118,11 @@ const DIFF_EXAMPLES: &str = "Examples:
   airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
   airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif";
+
+const WHO_CAN_EXAMPLES: &str = "Examples:
+  airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias
+  airtight who-can --world ./snapshot --action 'lambda:Update*' --resource arn:aws:lambda:us-east-1:111122223333:function:api --format json
+  airtight who-can --world ./snapshot --action lambda:InvokeFunction --resource arn:aws:lambda:us-east-1:111122223333:function:api:prod --lambda-auth both --format markdown";
 
 const LINT_EXAMPLES: &str = "Examples:
   airtight lint function-policy.json
@@ -598,6 +607,39 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `airtight who-can`.
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The world folder (see docs/world.md): org.json, accounts/<id>/gaad.json, Lambda policies.
+    #[arg(long, value_name = "DIR")]
+    pub world: PathBuf,
+    /// The action (repeatable; any of them; patterns allowed).
+    #[arg(long, value_name = "ACTION", required = true)]
+    pub action: Vec<String>,
+    /// The resource's ARN (a function, or an alias or version of it).
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// Lambda qualifier authorization, for an alias or version: under `legacy` (or `both`) a
+    /// call with the unqualified function and `Qualifier` is asked too.
+    #[arg(long, value_enum, default_value_t = LambdaAuthArg::Current)]
+    pub lambda_auth: LambdaAuthArg,
+    /// Give up on one caller (answer `unknown`) after this many seconds per solver call.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// Formats of a report that CI reads too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
 }
 
 #[cfg(test)]

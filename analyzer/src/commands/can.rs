@@ -14,6 +14,8 @@ pub fn run(args: &CanArgs, io: &mut Io<'_>) -> Exit {
         not_principals: args.not_principal.clone(),
         context: args.context.clone(),
         absent: args.absent.clone(),
+        principal_tags: None,
+        resource_tags: None,
     };
     let options = args.query.options();
     super::run_one_sided(&args.policies, &args.query, QueryKind::Can, io, |set| {

@@ -9,6 +9,7 @@ pub mod lint;
 pub mod never;
 pub mod no_new_access;
 pub mod simulate;
+pub mod who_can;
 
 use airtight_analysis::query::{Answer, QueryError, QueryKind, Verdict};
 use airtight_encodings::eval::PolicySet;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::DenyCheck(args) => deny_check::run(&args, io),
         Command::Diff(args) => diff::run(&args, io),
         Command::Lint(args) => lint::run(&args, io),
+        Command::WhoCan(args) => who_can::run(&args, io),
     }
 }
 

@@ -9,6 +9,7 @@
 //!     gaad.json                              aws iam get-account-authorization-details
 //!     lambda/functions.json                  aws lambda list-functions (optional)
 //!     lambda/aliases/<function>.json         aws lambda list-aliases (optional)
+//!     lambda/tags/<function>.json            aws lambda list-tags (optional)
 //!     lambda/policies/<function>.json        aws lambda get-policy --function-name F
 //!     lambda/policies/<function>@<qual>.json aws lambda get-policy … --qualifier Q
 //! ```
@@ -635,6 +636,7 @@ impl<'l> WorldReader<'l> {
                 }
             }
         }
+        let mut tagged: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let aliases = dir.join("aliases");
         for path in sorted_json_files(&aliases) {
             let Some(doc) = self.doc(&path) else { continue };
@@ -656,6 +658,43 @@ impl<'l> WorldReader<'l> {
                     });
                 }
             }
+        }
+        for path in sorted_json_files(&dir.join("tags")) {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(doc) = self.doc(&path) else { continue };
+            let tags: BTreeMap<String, String> = doc
+                .value
+                .kind_object()
+                .and_then(|o| member(o, "Tags"))
+                .and_then(|t| t.kind_object())
+                .map(|members| {
+                    members
+                        .iter()
+                        .filter_map(|m| Some((m.key.clone(), m.value.kind_string()?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A function's tags are on the function, its versions and its aliases.
+            let Some(base) = arns.get(&name).cloned() else {
+                self.whole(
+                    "bad-world",
+                    format!(
+                        "`{}`: function `{name}` is not in lambda/functions.json",
+                        slashes(&path)
+                    ),
+                );
+                continue;
+            };
+            let prefix = format!("{base}:");
+            for r in account.resources.values_mut() {
+                if r.arn == base || r.arn.starts_with(&prefix) {
+                    r.tags = tags.clone();
+                }
+            }
+            tagged.insert(base, tags);
         }
         for path in sorted_json_files(&dir.join("policies")) {
             let stem = path
@@ -692,12 +731,21 @@ impl<'l> WorldReader<'l> {
             let typed = self.loader.parse_policy(file, Some(PolicyKind::Resource));
             match typed.usable() {
                 Some(p) => {
+                    let base = arn
+                        .rsplitn(2, ':')
+                        .nth(1)
+                        .filter(|_| arn.matches(':').count() > 6);
+                    let tags = tagged
+                        .get(&arn)
+                        .or_else(|| base.and_then(|b| tagged.get(b)))
+                        .cloned()
+                        .unwrap_or_default();
                     account.resources.insert(
                         arn.clone(),
                         Resource {
                             arn,
                             policy: Some(p.clone()),
-                            ..Resource::default()
+                            tags,
                         },
                     );
                 }

@@ -1,0 +1,407 @@
+//! Who can perform an action on a resource, in a world: every principal of the world that
+//! can, and every class of caller outside it (another account, a service principal, an
+//! anonymous caller), each with a certified example request and the conditions it needs.
+//!
+//! Each caller is asked separately, against the policies that decide its requests
+//! ([`World::policy_set_for`]): a user or role with its own policies, boundary, tags and SCP
+//! path; each account's root user; and the outside classes, whose own account decides their
+//! identity side. Most principals are settled without the solver:
+//!
+//! 1. **cover**: no Allow statement of its identity policies nor of the resource-based
+//!    policy can apply to the action and resource (conditions aside) → it cannot;
+//! 2. **guess**: the plain request (the principal, the action, the resource, its tags) is
+//!    decided by the evaluator → allowed means it can, with no condition needed;
+//! 3. **solver**: a `can` question constrained to that principal and its tags.
+//!
+//! The conditions an example needs are the context keys it cannot do without: each key of a
+//! certified example is dropped in turn and kept only if the request is no longer allowed
+//! without it.
+
+use std::collections::BTreeMap;
+
+use airtight_encodings::eval::{evaluate, Decision, PolicySet};
+use airtight_encodings::glob::Glob;
+use airtight_encodings::policy::{Effect, Policy};
+use airtight_encodings::request::{ContextValue, Request};
+use airtight_encodings::world::{Account, Principal, World};
+use rayon::prelude::*;
+
+use crate::lambda_auth::{authorized_resources, LambdaAuth};
+use crate::query::{self, Answer, Constraints, Counterexample, Outcome, QueryError, QueryOptions};
+
+/// The question.
+#[derive(Debug, Clone)]
+pub struct WhoCanQuestion {
+    /// Actions (any of them); patterns are allowed.
+    pub actions: Vec<String>,
+    /// The resource's ARN.
+    pub resource: String,
+    /// For a Lambda alias or version: which qualifier authorization models to ask under.
+    pub lambda_auth: LambdaAuth,
+}
+
+/// A caller, or a class of callers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Who {
+    Principal {
+        account: String,
+        arn: String,
+    },
+    Root {
+        account: String,
+    },
+    /// Any principal of an account outside the world.
+    OtherAccount,
+    Service,
+    Anonymous,
+}
+
+impl Who {
+    /// How reports name it.
+    pub fn describe(&self) -> String {
+        match self {
+            Who::Principal { arn, .. } => arn.clone(),
+            Who::Root { account } => format!("the root user of account {account}"),
+            Who::OtherAccount => "a principal of an account outside the world".into(),
+            Who::Service => "a service principal".into(),
+            Who::Anonymous => "an anonymous caller".into(),
+        }
+    }
+
+    /// The short kind word of the JSON contract.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Who::Principal { .. } => "principal",
+            Who::Root { .. } => "root",
+            Who::OtherAccount => "other_account",
+            Who::Service => "service",
+            Who::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// How a caller's answer was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Cover,
+    Guess,
+    Solver,
+}
+
+/// One caller's answer.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub who: Who,
+    /// `Found`: it can (examples); `NoneExists`: proved it cannot; `Unknown`.
+    pub outcome: Outcome,
+    pub examples: Vec<Counterexample>,
+    /// For each example, the context keys it needs (`key = value`).
+    pub conditions: Vec<Vec<(String, String)>>,
+    pub method: Method,
+}
+
+/// Every caller's answer.
+#[derive(Debug, Clone)]
+pub struct WhoCan {
+    pub question: WhoCanQuestion,
+    /// Callers that can, then those with no answer; callers proved unable are counted only.
+    pub accesses: Vec<Access>,
+    /// How many callers were asked, and how many were proved unable.
+    pub asked: usize,
+    pub cannot: usize,
+}
+
+/// Why the question cannot be asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WhoCanError {
+    #[error("the resource `{0}` has no account in its ARN; give a resource of a world account")]
+    NoAccount(String),
+    #[error("the resource's account `{0}` is not in the world")]
+    NotInWorld(String),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// Asks the question of every caller. `progress` is called once per caller asked.
+pub fn who_can(
+    world: &World,
+    question: &WhoCanQuestion,
+    options: &QueryOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<WhoCan, WhoCanError> {
+    let probe = Request::new(None, "lambda:InvokeFunction", &question.resource, None);
+    if probe.resource_account.is_empty() {
+        return Err(WhoCanError::NoAccount(question.resource.clone()));
+    }
+    let resource_account = world
+        .accounts
+        .get(&probe.resource_account)
+        .ok_or_else(|| WhoCanError::NotInWorld(probe.resource_account.clone()))?;
+    let resources = resources_asked(&question.resource, question.lambda_auth);
+    let mut callers: Vec<Who> = world
+        .principals()
+        .map(|(a, p)| Who::Principal {
+            account: a.id.clone(),
+            arn: p.arn.clone(),
+        })
+        .collect();
+    callers.extend(
+        world
+            .accounts
+            .keys()
+            .map(|a| Who::Root { account: a.clone() }),
+    );
+    callers.extend([Who::OtherAccount, Who::Service, Who::Anonymous]);
+    let asked = callers.len();
+    let answers: Vec<Result<Access, QueryError>> = callers
+        .into_par_iter()
+        .map(|who| {
+            let a = ask(world, resource_account, &who, question, &resources, options);
+            progress();
+            a
+        })
+        .collect();
+    let mut accesses = Vec::new();
+    let mut cannot = 0;
+    for a in answers {
+        let a = a?;
+        if a.outcome == Outcome::NoneExists {
+            cannot += 1;
+        } else {
+            accesses.push(a);
+        }
+    }
+    // Callers that can first, then those with no answer; each group in caller order.
+    accesses.sort_by_key(|a| (matches!(a.outcome, Outcome::Unknown { .. }), a.who.clone()));
+    Ok(WhoCan {
+        question: question.clone(),
+        accesses,
+        asked,
+        cannot,
+    })
+}
+
+/// The resource ARNs a call to `resource` can be authorized against under `auth`.
+fn resources_asked(resource: &str, auth: LambdaAuth) -> Vec<String> {
+    match airtight_encodings::arn::FunctionArn::parse(resource) {
+        Some(f) if f.qualifier.is_some() && auth != LambdaAuth::Current => {
+            authorized_resources(&f.unqualified(), f.qualifier, LambdaAuth::Legacy)
+        }
+        _ => vec![resource.to_string()],
+    }
+}
+
+/// One caller's answer, over every resource a call may be authorized against.
+fn ask(
+    world: &World,
+    resource_account: &Account,
+    who: &Who,
+    question: &WhoCanQuestion,
+    resources: &[String],
+    options: &QueryOptions,
+) -> Result<Access, QueryError> {
+    let mut method = Method::Cover;
+    let mut unknown = None;
+    for resource in resources {
+        let set = world.policy_set_for(&caller_arn(who), resource, resource_account);
+        let principal = match who {
+            Who::Principal { account, arn } => world
+                .accounts
+                .get(account)
+                .and_then(|a| a.principals.get(arn)),
+            _ => None,
+        };
+        if let Some(p) = principal {
+            if !p.problems.is_empty() {
+                unknown = Some(format!(
+                    "the policies of `{}` could not all be read: {}",
+                    p.arn,
+                    p.problems.join("; ")
+                ));
+                continue;
+            }
+            if !may_apply(&set, &question.actions, resource) {
+                continue;
+            }
+            // The plain request, decided by the evaluator.
+            for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
+                let request = plain_request(world, &p.arn, action, resource);
+                let evaluation = evaluate(&set, &request);
+                if evaluation.decision == Decision::Allow {
+                    return Ok(Access {
+                        who: who.clone(),
+                        outcome: Outcome::Found,
+                        conditions: vec![Vec::new()],
+                        examples: vec![Counterexample {
+                            request,
+                            left: evaluation,
+                            right: None,
+                        }],
+                        method: Method::Guess,
+                    });
+                }
+            }
+        }
+        method = Method::Solver;
+        let answer = query::can(
+            &set,
+            &constraints(who, principal, question, resource, world),
+            options,
+        )?;
+        match answer.outcome {
+            Outcome::Found => return Ok(found(who, answer, &set)),
+            Outcome::Unknown { reason, .. } => unknown = Some(reason),
+            Outcome::NoneExists => {}
+        }
+    }
+    Ok(Access {
+        who: who.clone(),
+        outcome: match unknown {
+            Some(reason) => Outcome::Unknown { reason, span: None },
+            None => Outcome::NoneExists,
+        },
+        examples: Vec::new(),
+        conditions: Vec::new(),
+        method,
+    })
+}
+
+/// The caller's ARN as requests name it (a class stands for an ARN of its kind).
+fn caller_arn(who: &Who) -> String {
+    match who {
+        Who::Principal { arn, .. } => arn.clone(),
+        Who::Root { account } => format!("arn:aws:iam::{account}:root"),
+        Who::OtherAccount => "arn:aws:iam::000000000000:root".into(),
+        Who::Service => "lambda.amazonaws.com".into(),
+        Who::Anonymous => "anonymous".into(),
+    }
+}
+
+fn plain_request(world: &World, arn: &str, action: &str, resource: &str) -> Request {
+    world.with_tags(&Request::new(Some(arn), action, resource, None))
+}
+
+/// The constraints that pin a question to one caller (or class).
+fn constraints(
+    who: &Who,
+    principal: Option<&Principal>,
+    question: &WhoCanQuestion,
+    resource: &str,
+    world: &World,
+) -> Constraints {
+    let resource_tags = Request::new(None, "lambda:InvokeFunction", resource, None);
+    let mut c = Constraints {
+        actions: question.actions.clone(),
+        resources: vec![resource.to_string()],
+        resource_tags: world.resource(&resource_tags).map(|r| r.tags.clone()),
+        ..Constraints::default()
+    };
+    match who {
+        Who::Principal { arn, .. } => {
+            c.principals = vec![arn.clone()];
+            c.principal_tags = Some(principal.map(|p| p.tags.clone()).unwrap_or_default());
+        }
+        Who::Root { account } => c.principals = vec![format!("arn:aws:iam::{account}:root")],
+        Who::OtherAccount => {
+            c.principals = vec!["arn:aws:iam::*".into()];
+            c.not_principals = world
+                .accounts
+                .keys()
+                .map(|a| format!("arn:aws:iam::{a}:*"))
+                .collect();
+        }
+        Who::Service => {
+            c.principals = vec!["*".into()];
+            c.not_principals = vec!["arn:*".into(), "anonymous".into()];
+        }
+        Who::Anonymous => c.principals = vec!["anonymous".into()],
+    }
+    c
+}
+
+/// Some Allow statement of the identity side or of the resource-based policy can apply to one
+/// of `actions` on `resource`, conditions and principals aside (a policy variable in a
+/// resource pattern counts as a match).
+fn may_apply(set: &PolicySet, actions: &[String], resource: &str) -> bool {
+    let globs: Vec<Glob> = actions.iter().map(|a| Glob::wildcard(a, true)).collect();
+    let applies = |p: &Policy| {
+        p.statements.iter().any(|s| {
+            if s.effect.value != Effect::Allow {
+                return false;
+            }
+            let action_hit = globs
+                .iter()
+                .any(|q| s.action.entries.iter().any(|e| e.value.intersects(q)));
+            if s.action.negated {
+                // `NotAction`: decided by the solver.
+            } else if !action_hit {
+                return false;
+            }
+            match &s.resource {
+                None => true,
+                Some(r) if r.negated => true,
+                Some(r) => r
+                    .entries
+                    .iter()
+                    .any(|m| m.value.glob.as_ref().is_none_or(|g| g.matches(resource))),
+            }
+        })
+    };
+    set.identity.iter().any(applies) || set.resource.as_ref().is_some_and(applies)
+}
+
+/// A found answer, with the conditions each example needs.
+fn found(who: &Who, answer: Answer, set: &PolicySet) -> Access {
+    let conditions = answer
+        .counterexamples
+        .iter()
+        .map(|c| needed_conditions(set, &c.request))
+        .collect();
+    Access {
+        who: who.clone(),
+        outcome: Outcome::Found,
+        examples: answer.counterexamples,
+        conditions,
+        method: Method::Solver,
+    }
+}
+
+/// The context keys of an allowed request that it cannot do without (tags of the caller and
+/// of the resource are facts, not conditions, and are left out).
+pub fn needed_conditions(set: &PolicySet, request: &Request) -> Vec<(String, String)> {
+    let mut kept = request.clone();
+    let mut needed = Vec::new();
+    let keys: Vec<String> = request.context.keys().cloned().collect();
+    for k in keys {
+        if k.starts_with("aws:principaltag/") || k.starts_with("aws:resourcetag/") {
+            continue;
+        }
+        let mut without = kept.clone();
+        let Some(entry) = without.context.remove(&k) else {
+            continue;
+        };
+        if evaluate(set, &without).decision == Decision::Allow {
+            kept = without;
+        } else {
+            let value = match &entry.value {
+                ContextValue::Single(v) => v.clone(),
+                ContextValue::Multi(vs) => format!("[{}]", vs.join(", ")),
+            };
+            needed.push((entry.written.clone(), value));
+        }
+    }
+    needed
+}
+
+/// What the JSON contract and the text report share: callers by kind.
+pub fn tally(result: &WhoCan) -> BTreeMap<&'static str, usize> {
+    let mut out = BTreeMap::new();
+    for a in result
+        .accesses
+        .iter()
+        .filter(|a| a.outcome == Outcome::Found)
+    {
+        *out.entry(a.who.kind()).or_insert(0) += 1;
+    }
+    out
+}
