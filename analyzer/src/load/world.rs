@@ -732,8 +732,8 @@ impl<'l> WorldReader<'l> {
             match typed.usable() {
                 Some(p) => {
                     let base = arn
-                        .rsplitn(2, ':')
-                        .nth(1)
+                        .rsplit_once(':')
+                        .map(|x| x.0)
                         .filter(|_| arn.matches(':').count() > 6);
                     let tags = tagged
                         .get(&arn)
