@@ -215,6 +215,13 @@ pub struct SimulateArgs {
 
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// With --world: the caller, instead of the request's principal.
+    #[arg(long, value_name = "ARN", requires = "world")]
+    pub principal: Option<String>,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -426,6 +433,10 @@ pub struct EquivArgs {
 pub struct CanArgs {
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// Action pattern the request must match (repeatable; any of them).
     #[arg(long, value_name = "PATTERN")]
     pub action: Vec<String>,
@@ -457,6 +468,10 @@ pub struct CanArgs {
 pub struct NeverArgs {
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// Action pattern that must never be granted (repeatable).
     #[arg(long, value_name = "PATTERN", required = true)]
     pub action: Vec<String>,
@@ -506,6 +521,10 @@ pub struct DenyCheckArgs {
     pub sentence: Option<String>,
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// The function: its unqualified ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
     #[arg(long, value_name = "ARN", required_unless_present_any = ["intent", "sentence"])]
     pub function: Option<String>,

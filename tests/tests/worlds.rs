@@ -149,3 +149,146 @@ fn a_folder_that_is_not_a_world_is_bad_input() {
     assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
     assert!(String::from_utf8_lossy(&output.stderr).contains("bad-world"));
 }
+
+fn seeds() -> String {
+    worlds().join("seeds").display().to_string()
+}
+
+#[test]
+fn deny_check_in_a_world_finds_the_role_by_name_and_counts_the_root_user() {
+    let world = seeds();
+    let holds = run(
+        Path::new("."),
+        &[
+            "deny-check",
+            "nobody but root and ops may invoke my-function alias my-alias",
+            "--world",
+            &world,
+        ],
+    );
+    assert_eq!(holds.status.code(), Some(0), "{}", describe(&holds));
+    let violated = run(
+        Path::new("."),
+        &[
+            "deny-check",
+            "nobody but ops may invoke my-function alias my-alias",
+            "--world",
+            &world,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(violated.status.code(), Some(1), "{}", describe(&violated));
+    let out: Value = serde_json::from_slice(&violated.stdout).expect("JSON");
+    let principals: Vec<&str> = out["modes"][0]["counterexamples"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["request"]["principal"].as_str())
+        .collect();
+    assert_eq!(principals, ["arn:aws:iam::123456789012:root"], "{out}");
+}
+
+#[test]
+fn never_and_can_in_a_world() {
+    let world = seeds();
+    let eagle = "arn:aws:lambda:us-west-2:123456789012:function:eagle-api";
+    let never = run(
+        Path::new("."),
+        &[
+            "never",
+            "--world",
+            &world,
+            "--action",
+            "lambda:DeleteFunction",
+            "--resource",
+            eagle,
+        ],
+    );
+    assert_eq!(never.status.code(), Some(1), "{}", describe(&never));
+    // Leaving out the eagle developer, the admins and the root user, nobody deletes it.
+    let can = run(
+        Path::new("."),
+        &[
+            "can",
+            "--world",
+            &world,
+            "--action",
+            "lambda:DeleteFunction",
+            "--resource",
+            eagle,
+            "--not-principal",
+            "arn:aws:iam::123456789012:role/eagle-developer",
+            "--not-principal",
+            "arn:aws:iam::123456789012:role/app",
+            "--not-principal",
+            "arn:aws:iam::123456789012:role/team/*",
+            "--not-principal",
+            "arn:aws:iam::123456789012:root",
+        ],
+    );
+    assert_eq!(can.status.code(), Some(1), "{}", describe(&can));
+}
+
+#[test]
+fn simulate_in_a_world_uses_the_callers_policies_and_tags() {
+    let dir = std::env::temp_dir().join(format!("airtight-world-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let request = dir.join("req.json");
+    std::fs::write(
+        &request,
+        r#"{"principal": "arn:aws:iam::123456789012:role/eagle-developer", "action": "lambda:InvokeFunction", "resource": "arn:aws:lambda:us-west-2:123456789012:function:falcon-api"}"#,
+    )
+    .expect("write");
+    let world = seeds();
+    let req = request.display().to_string();
+    let eagle = run(
+        Path::new("."),
+        &[
+            "simulate",
+            "--world",
+            &world,
+            "--request",
+            &req,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(eagle.status.code(), Some(0), "{}", describe(&eagle));
+    let out: Value = serde_json::from_slice(&eagle.stdout).expect("JSON");
+    assert_eq!(out["decision"], "implicit_deny", "{out}");
+    let falcon = run(
+        Path::new("."),
+        &[
+            "simulate",
+            "--world",
+            &world,
+            "--request",
+            &req,
+            "--principal",
+            "arn:aws:iam::123456789012:role/falcon-developer",
+            "--format",
+            "json",
+        ],
+    );
+    let out: Value = serde_json::from_slice(&falcon.stdout).expect("JSON");
+    assert_eq!(out["decision"], "allow", "{out}");
+    assert_eq!(
+        out["request"]["context"]["aws:PrincipalTag/project-name"],
+        "falcon"
+    );
+    let nobody = run(
+        Path::new("."),
+        &[
+            "simulate",
+            "--world",
+            &world,
+            "--request",
+            &req,
+            "--principal",
+            "arn:aws:iam::123456789012:role/nobody",
+        ],
+    );
+    assert_eq!(nobody.status.code(), Some(2), "{}", describe(&nobody));
+    let _ = std::fs::remove_dir_all(&dir);
+}

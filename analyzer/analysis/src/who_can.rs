@@ -30,14 +30,19 @@ use crate::lambda_auth::{authorized_resources, LambdaAuth};
 use crate::query::{self, Answer, Constraints, Counterexample, Outcome, QueryError, QueryOptions};
 
 /// The question.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WhoCanQuestion {
-    /// Actions (any of them); patterns are allowed.
+    /// Actions (any of them); patterns are allowed. `lambda:InvokeFunctionUrl` is asked as a
+    /// function-URL call, authorized twice (docs/semantics.md §7.7).
     pub actions: Vec<String>,
     /// The resource's ARN.
     pub resource: String,
+    /// More resources of the same account asked together with `resource` (ARNs or patterns).
+    pub also: Vec<String>,
     /// For a Lambda alias or version: which qualifier authorization models to ask under.
     pub lambda_auth: LambdaAuth,
+    /// Principal patterns left out of the question (a deny intent's exceptions).
+    pub except: Vec<String>,
 }
 
 /// A caller, or a class of callers.
@@ -137,9 +142,23 @@ pub fn who_can(
         .accounts
         .get(&probe.resource_account)
         .ok_or_else(|| WhoCanError::NotInWorld(probe.resource_account.clone()))?;
-    let resources = resources_asked(&question.resource, question.lambda_auth);
+    let mut resources = resources_asked(&question.resource, question.lambda_auth);
+    for r in &question.also {
+        for x in resources_asked(r, question.lambda_auth) {
+            if !resources.contains(&x) {
+                resources.push(x);
+            }
+        }
+    }
+    let excepted = |arn: &str| {
+        question
+            .except
+            .iter()
+            .any(|p| Glob::wildcard(p, false).matches(arn))
+    };
     let mut callers: Vec<Who> = world
         .principals()
+        .filter(|(_, p)| !excepted(&p.arn))
         .map(|(a, p)| Who::Principal {
             account: a.id.clone(),
             arn: p.arn.clone(),
@@ -149,6 +168,7 @@ pub fn who_can(
         world
             .accounts
             .keys()
+            .filter(|a| !excepted(&format!("arn:aws:iam::{a}:root")))
             .map(|a| Who::Root { account: a.clone() }),
     );
     callers.extend([Who::OtherAccount, Who::Service, Who::Anonymous]);
@@ -227,7 +247,11 @@ fn ask(
             for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
                 let request = plain_request(world, &p.arn, action, resource);
                 let evaluation = evaluate(&set, &request);
-                if evaluation.decision == Decision::Allow {
+                // A function-URL call is authorized twice (docs/semantics.md §7.7).
+                let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+                    || evaluate(&set, &query::url_invoke_request(&request)).decision
+                        == Decision::Allow;
+                if evaluation.decision == Decision::Allow && twin_allowed {
                     return Ok(Access {
                         who: who.clone(),
                         outcome: Outcome::Found,
@@ -243,11 +267,40 @@ fn ask(
             }
         }
         method = Method::Solver;
-        let answer = query::can(
-            &set,
-            &constraints(who, principal, question, resource, world),
-            options,
-        )?;
+        let mut c = constraints(who, principal, question, resource, world);
+        if !matches!(who, Who::Principal { .. } | Who::Root { .. }) {
+            c.not_principals.extend(question.except.iter().cloned());
+        }
+        let (url, others): (Vec<String>, Vec<String>) = question
+            .actions
+            .iter()
+            .cloned()
+            .partition(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"));
+        let mut answers = Vec::new();
+        if !others.is_empty() {
+            let only = Constraints {
+                actions: others,
+                ..c.clone()
+            };
+            answers.push(query::can(&set, &only, options)?);
+        }
+        if !url.is_empty() {
+            answers.push(query::can_invoke_url(&set, &c, options)?);
+        }
+        let answer = answers
+            .iter()
+            .find(|a| a.outcome == Outcome::Found)
+            .or_else(|| {
+                answers
+                    .iter()
+                    .find(|a| matches!(a.outcome, Outcome::Unknown { .. }))
+            })
+            .cloned()
+            .unwrap_or(Answer {
+                outcome: Outcome::NoneExists,
+                counterexamples: Vec::new(),
+                elapsed: std::time::Duration::ZERO,
+            });
         match answer.outcome {
             Outcome::Found => return Ok(found(who, answer, &set)),
             Outcome::Unknown { reason, .. } => unknown = Some(reason),
@@ -391,6 +444,30 @@ pub fn needed_conditions(set: &PolicySet, request: &Request) -> Vec<(String, Str
         }
     }
     needed
+}
+
+/// The result as one answer: some caller can (an example per caller), nobody can, or no
+/// answer for some caller.
+pub fn as_answer(result: &WhoCan) -> Answer {
+    let found: Vec<Counterexample> = result
+        .accesses
+        .iter()
+        .filter(|a| a.outcome == Outcome::Found)
+        .filter_map(|a| a.examples.first().cloned())
+        .collect();
+    let unknown = result.accesses.iter().find_map(|a| match &a.outcome {
+        Outcome::Unknown { reason, .. } => Some(format!("{}: {reason}", a.who.describe())),
+        _ => None,
+    });
+    Answer {
+        outcome: match (found.is_empty(), unknown) {
+            (false, _) => Outcome::Found,
+            (true, Some(reason)) => Outcome::Unknown { reason, span: None },
+            (true, None) => Outcome::NoneExists,
+        },
+        counterexamples: found,
+        elapsed: std::time::Duration::ZERO,
+    }
 }
 
 /// What the JSON contract and the text report share: callers by kind.

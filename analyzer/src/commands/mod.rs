@@ -87,6 +87,52 @@ fn run_one_sided(
     finish(&loader, kind, answer, &[&set], query.format, io)
 }
 
+/// What `can` and `never` do with `--world`: ask every caller of the world.
+fn run_in_world(
+    dir: &std::path::Path,
+    question: airtight_analysis::who_can::WhoCanQuestion,
+    query: &QueryArgs,
+    kind: QueryKind,
+    io: &mut Io<'_>,
+) -> Exit {
+    let mut loader = Loader::new();
+    let world = crate::load::world::load_world(dir, &mut loader);
+    if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
+        return Exit::BadInput;
+    }
+    let Ok(world) = world else {
+        return Exit::BadInput;
+    };
+    let answer =
+        match airtight_analysis::who_can::who_can(&world, &question, &query.options(), &|| {}) {
+            Ok(r) => Ok(airtight_analysis::who_can::as_answer(&r)),
+            Err(airtight_analysis::who_can::WhoCanError::Query(e)) => Err(e),
+            Err(e) => {
+                let _ = writeln!(io.err, "error: {e}");
+                return Exit::BadInput;
+            }
+        };
+    finish(&loader, kind, answer, &[], query.format, io)
+}
+
+/// The question `can`/`never` ask in a world: `--resource` must name resources of one world
+/// account; `--not-principal` leaves callers out.
+fn world_question(
+    actions: &[String],
+    resources: &[String],
+    not_principals: &[String],
+    auth: airtight_analysis::lambda_auth::LambdaAuth,
+) -> Option<airtight_analysis::who_can::WhoCanQuestion> {
+    let (first, rest) = resources.split_first()?;
+    Some(airtight_analysis::who_can::WhoCanQuestion {
+        actions: actions.to_vec(),
+        resource: first.clone(),
+        also: rest.to_vec(),
+        lambda_auth: auth,
+        except: not_principals.to_vec(),
+    })
+}
+
 fn finish(
     loader: &Loader,
     kind: QueryKind,

@@ -25,6 +25,7 @@ pub fn run(args: &WhoCanArgs, io: &mut Io<'_>) -> Exit {
         actions: args.action.clone(),
         resource: args.resource.clone(),
         lambda_auth: args.lambda_auth.auth(),
+        ..WhoCanQuestion::default()
     };
     let options = QueryOptions {
         timeout_ms: (args.timeout.max(0.001) * 1000.0) as u64,

@@ -76,20 +76,20 @@ impl DenyIntent {
 }
 
 /// The intent a sentence states, with its function resolved (from the sentence, `given` or
-/// the policies) and its principals resolved in the function's account.
-pub fn resolve(sentence: &str, given: &Given, set: &PolicySet) -> Result<DenyIntent, IntentError> {
+/// the functions `known` — those the policies name, [`functions_named`], or a world's) and
+/// its principals resolved in the function's account.
+pub fn resolve(sentence: &str, given: &Given, known: &[String]) -> Result<DenyIntent, IntentError> {
     let fail = |message: String, at: Range<usize>, hint: &'static str| IntentError::Sentence {
         message,
         at,
         hint,
     };
     let parsed = parse_sentence(sentence).map_err(|e| fail(e.message, e.at, e.hint))?;
-    let known = functions_named(set);
     let function = match (&parsed.function, &given.function) {
         (Some((f, _)), _) if f.starts_with("arn:") => f.clone(),
         (Some((name, at)), given) => {
             let by_name = |arn: &&String| arn.rsplit(':').next() == Some(name.as_str());
-            match given.iter().chain(&known).find(by_name) {
+            match given.iter().chain(known).find(by_name) {
                 Some(arn) => arn.clone(),
                 None => {
                     return Err(fail(
@@ -101,7 +101,7 @@ pub fn resolve(sentence: &str, given: &Given, set: &PolicySet) -> Result<DenyInt
             }
         }
         (None, Some(f)) => f.clone(),
-        (None, None) => match known.as_slice() {
+        (None, None) => match known {
             [only] => only.clone(),
             _ => return Err(fail(
                 "which function? the sentence names none and the policies name several (or none)"
@@ -187,6 +187,72 @@ impl DenyCheck {
             IntentVerdict::Unknown
         }
     }
+}
+
+/// Checks `intent` in a world under each model `auth` stands for: every principal, root user
+/// and outside caller of the world is asked ([`crate::who_can`]).
+pub fn check_in_world(
+    world: &airtight_encodings::world::World,
+    intent: &DenyIntent,
+    auth: LambdaAuth,
+    options: &QueryOptions,
+) -> Result<DenyCheck, crate::who_can::WhoCanError> {
+    let invokes = intent
+        .actions
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"));
+    let mut actions = intent.actions.clone();
+    if invokes
+        && !actions
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"))
+    {
+        actions.push("lambda:InvokeFunctionUrl".into());
+    }
+    // A role named without its path (`role/ops`) is the world's role of that name, whatever
+    // its path (`role/team/ops`): role names are unique in an account.
+    let except: Vec<String> = intent
+        .except
+        .iter()
+        .map(|p| {
+            let Some(arn) = airtight_encodings::arn::Arn::parse(p) else {
+                return p.clone();
+            };
+            let named = arn
+                .resource
+                .strip_prefix("role/")
+                .filter(|n| !n.contains(['/', '*', '?']));
+            let found = named.and_then(|name| {
+                world.accounts.get(arn.account).and_then(|a| {
+                    a.principals.values().find(|r| {
+                        r.kind == Some(airtight_encodings::world::PrincipalType::Role)
+                            && r.name == name
+                    })
+                })
+            });
+            found.map_or_else(|| p.clone(), |r| r.arn.clone())
+        })
+        .collect();
+    let mut models = Vec::new();
+    for mode in auth.models() {
+        let resources = authorized_resources(&intent.function, intent.qualifier.as_deref(), mode);
+        let question = crate::who_can::WhoCanQuestion {
+            actions: actions.clone(),
+            resource: resources.first().cloned().unwrap_or_default(),
+            also: resources.iter().skip(1).cloned().collect(),
+            lambda_auth: LambdaAuth::Current,
+            except: except.clone(),
+        };
+        let result = crate::who_can::who_can(world, &question, options, &|| {})?;
+        models.push(ModelAnswer {
+            auth: mode,
+            answer: crate::who_can::as_answer(&result),
+        });
+    }
+    Ok(DenyCheck {
+        intent: intent.clone(),
+        models,
+    })
 }
 
 /// Checks `intent` against `set` under each model `auth` stands for.
