@@ -243,6 +243,15 @@ fn ask(
             if !may_apply(&set, &question.actions, resource) {
                 continue;
             }
+            // Across accounts only a resource-based policy naming the caller lets it in.
+            if p.arn.split(':').nth(4) != Some(resource_account.id.as_str())
+                && !set
+                    .resource
+                    .as_ref()
+                    .is_some_and(|rp| may_name(rp, &p.arn, &question.actions, resource))
+            {
+                continue;
+            }
             // The plain request, decided by the evaluator.
             for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
                 let request = plain_request(world, &p.arn, action, resource);
@@ -401,6 +410,36 @@ fn may_apply(set: &PolicySet, actions: &[String], resource: &str) -> bool {
         })
     };
     set.identity.iter().any(applies) || set.resource.as_ref().is_some_and(applies)
+}
+
+/// Some Allow statement of a resource-based policy can name `arn` (as `*`, its account or its
+/// ARN) for one of `actions` on `resource`, conditions aside.
+fn may_name(policy: &Policy, arn: &str, actions: &[String], resource: &str) -> bool {
+    use airtight_encodings::policy::PrincipalEntry;
+    let account = arn.split(':').nth(4).unwrap_or_default();
+    let single = PolicySet {
+        resource: Some(Policy {
+            statements: policy
+                .statements
+                .iter()
+                .filter(|s| {
+                    s.principal.as_ref().is_some_and(|b| {
+                        b.negated
+                            || b.entries.iter().any(|e| match &e.value {
+                                PrincipalEntry::Everyone => true,
+                                PrincipalEntry::Account(a) => a == account,
+                                PrincipalEntry::Arn(x) => x == arn,
+                                _ => false,
+                            })
+                    })
+                })
+                .cloned()
+                .collect(),
+            ..policy.clone()
+        }),
+        ..PolicySet::default()
+    };
+    may_apply(&single, actions, resource)
 }
 
 /// A found answer, with the conditions each example needs.
