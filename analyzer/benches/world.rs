@@ -163,7 +163,7 @@ fn role(account: &str, i: usize, rng: &mut Rng, managed: &[(String, Value)]) -> 
                 .unwrap_or_default()
         })
         .collect();
-    let boundary = (kind % 7 == 0).then(|| {
+    let boundary = kind.is_multiple_of(7).then(|| {
         json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": format!("arn:aws:iam::{account}:policy/permissions-boundary")})
     });
     let mut r = json!({
