@@ -91,6 +91,10 @@ pub struct Principal {
     /// Why some of its policies could not be read; a principal with problems gets `unknown`
     /// answers instead of answers about part of its permissions.
     pub problems: Vec<String>,
+    /// Principals of one account with the same non-empty key have the same policies, boundary
+    /// and tags (for example the same managed policies and no inline one): they differ only in
+    /// their ARN. Empty when nothing is known to be shared.
+    pub shared_key: String,
 }
 
 /// A resource with its resource-based policy.

@@ -173,14 +173,62 @@ pub fn who_can(
     );
     callers.extend([Who::OtherAccount, Who::Service, Who::Anonymous]);
     let asked = callers.len();
-    let answers: Vec<Result<Access, QueryError>> = callers
+    // Cheap steps first, caller by caller; what they leave open goes to the solver, once per
+    // group of principals that share their policies.
+    let cheap: Vec<(Who, Option<Access>)> = callers
         .into_par_iter()
         .map(|who| {
-            let a = ask(world, resource_account, &who, question, &resources, options);
-            progress();
-            a
+            let settled = settle(world, resource_account, &who, question, &resources);
+            if settled.is_some() {
+                progress();
+            }
+            (who, settled)
         })
         .collect();
+    let mut answers: Vec<Result<Access, QueryError>> = Vec::new();
+    let mut groups: BTreeMap<(String, String), Vec<Who>> = BTreeMap::new();
+    let mut singles: Vec<Who> = Vec::new();
+    for (who, settled) in cheap {
+        match settled {
+            Some(a) => answers.push(Ok(a)),
+            None => match shared_key(world, &who) {
+                Some(key) => groups.entry(key).or_default().push(who),
+                None => singles.push(who),
+            },
+        }
+    }
+    let grouped: Vec<Result<Vec<Access>, QueryError>> = groups
+        .into_values()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|members| {
+            let out = ask_group(
+                world,
+                resource_account,
+                &members,
+                question,
+                &resources,
+                options,
+            );
+            for _ in &members {
+                progress();
+            }
+            out
+        })
+        .collect();
+    for g in grouped {
+        answers.extend(g?.into_iter().map(Ok));
+    }
+    answers.extend(
+        singles
+            .into_par_iter()
+            .map(|who| {
+                let a = ask(world, resource_account, &who, question, &resources, options);
+                progress();
+                a
+            })
+            .collect::<Vec<_>>(),
+    );
     let mut accesses = Vec::new();
     let mut cannot = 0;
     for a in answers {
@@ -211,7 +259,313 @@ fn resources_asked(resource: &str, auth: LambdaAuth) -> Vec<String> {
     }
 }
 
-/// One caller's answer, over every resource a call may be authorized against.
+/// The key of the group of principals `who` belongs to (same account, same policies,
+/// boundary and tags), when it has one.
+fn shared_key(world: &World, who: &Who) -> Option<(String, String)> {
+    let Who::Principal { account, arn } = who else {
+        return None;
+    };
+    let p = world.accounts.get(account)?.principals.get(arn)?;
+    (!p.shared_key.is_empty()).then(|| (account.clone(), p.shared_key.clone()))
+}
+
+/// A principal's answer when the cheap steps give one: no statement can apply (it cannot), or
+/// the plain request is allowed (it can, with no condition). `None`: the solver must decide.
+fn settle(
+    world: &World,
+    resource_account: &Account,
+    who: &Who,
+    question: &WhoCanQuestion,
+    resources: &[String],
+) -> Option<Access> {
+    let cannot = || Access {
+        who: who.clone(),
+        outcome: Outcome::NoneExists,
+        examples: Vec::new(),
+        conditions: Vec::new(),
+        method: Method::Cover,
+    };
+    let root_of = match who {
+        Who::Principal { .. } => None,
+        Who::Root { account } => Some(account),
+        // Callers from outside get in only through a resource-based policy.
+        Who::OtherAccount | Who::Service | Who::Anonymous => {
+            let any_policy = resources.iter().any(|r| {
+                world
+                    .policy_set_for(&caller_arn(who), r, resource_account)
+                    .resource
+                    .is_some()
+            });
+            return (!any_policy).then(cannot);
+        }
+    };
+    if let Some(account) = root_of {
+        return settle_root(world, resource_account, who, account, question, resources);
+    }
+    let Who::Principal { account, arn } = who else {
+        return None;
+    };
+    let p = world.accounts.get(account)?.principals.get(arn)?;
+    if !p.problems.is_empty() {
+        return None;
+    }
+    let mut open = false;
+    for resource in resources {
+        let set = world.policy_set_for(&p.arn, resource, resource_account);
+        let identity_may = may_apply(
+            &PolicySet {
+                identity: set.identity.clone(),
+                ..PolicySet::default()
+            },
+            &question.actions,
+            resource,
+        );
+        let resource_may = set
+            .resource
+            .as_ref()
+            .is_some_and(|rp| may_name(rp, &p.arn, &question.actions, resource));
+        // In its own account an identity allow or a grant naming it suffices; across accounts
+        // it needs both (docs/semantics.md §5.4).
+        let same = p.arn.split(':').nth(4) == Some(resource_account.id.as_str());
+        if !(if same {
+            identity_may || resource_may
+        } else {
+            identity_may && resource_may
+        }) {
+            continue;
+        }
+        open = true;
+        // The plain request, decided by the evaluator.
+        for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
+            let request = plain_request(world, &p.arn, action, resource);
+            let evaluation = evaluate(&set, &request);
+            // A function-URL call is authorized twice (docs/semantics.md §7.7).
+            let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+                || evaluate(&set, &query::url_invoke_request(&request)).decision == Decision::Allow;
+            if evaluation.decision == Decision::Allow && twin_allowed {
+                return Some(Access {
+                    who: who.clone(),
+                    outcome: Outcome::Found,
+                    conditions: vec![Vec::new()],
+                    examples: vec![Counterexample {
+                        request,
+                        left: evaluation,
+                        right: None,
+                    }],
+                    method: Method::Guess,
+                });
+            }
+        }
+    }
+    (!open).then(|| Access {
+        who: who.clone(),
+        outcome: Outcome::NoneExists,
+        examples: Vec::new(),
+        conditions: Vec::new(),
+        method: Method::Cover,
+    })
+}
+
+/// A root user's answer when the cheap steps give one: in another account, only a
+/// resource-based policy naming its account lets it in; the plain request, decided by the
+/// evaluator, is allowed (it can, with no condition).
+fn settle_root(
+    world: &World,
+    resource_account: &Account,
+    who: &Who,
+    account: &str,
+    question: &WhoCanQuestion,
+    resources: &[String],
+) -> Option<Access> {
+    let arn = format!("arn:aws:iam::{account}:root");
+    let mut open = false;
+    for resource in resources {
+        let set = world.policy_set_for(&arn, resource, resource_account);
+        if account != resource_account.id
+            && !set
+                .resource
+                .as_ref()
+                .is_some_and(|rp| may_name(rp, &arn, &question.actions, resource))
+        {
+            continue;
+        }
+        open = true;
+        for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
+            let request = plain_request(world, &arn, action, resource);
+            let evaluation = evaluate(&set, &request);
+            let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+                || evaluate(&set, &query::url_invoke_request(&request)).decision == Decision::Allow;
+            if evaluation.decision == Decision::Allow && twin_allowed {
+                return Some(Access {
+                    who: who.clone(),
+                    outcome: Outcome::Found,
+                    conditions: vec![Vec::new()],
+                    examples: vec![Counterexample {
+                        request,
+                        left: evaluation,
+                        right: None,
+                    }],
+                    method: Method::Guess,
+                });
+            }
+        }
+    }
+    (!open).then(|| Access {
+        who: who.clone(),
+        outcome: Outcome::NoneExists,
+        examples: Vec::new(),
+        conditions: Vec::new(),
+        method: Method::Cover,
+    })
+}
+
+/// The answers of principals that share their policies, boundary, tags and account: one
+/// solver question over all of them ("some one of these ARNs"); a found example is tried on
+/// every member by the evaluator, and members it does not hold for are asked alone.
+fn ask_group(
+    world: &World,
+    resource_account: &Account,
+    members: &[Who],
+    question: &WhoCanQuestion,
+    resources: &[String],
+    options: &QueryOptions,
+) -> Result<Vec<Access>, QueryError> {
+    let arns: Vec<String> = members
+        .iter()
+        .filter_map(|w| match w {
+            Who::Principal { arn, .. } => Some(arn.clone()),
+            _ => None,
+        })
+        .collect();
+    let (Some(first), true) = (members.first(), members.len() > 1) else {
+        return members
+            .iter()
+            .map(|w| ask(world, resource_account, w, question, resources, options))
+            .collect();
+    };
+    let representative = match first {
+        Who::Principal { account, arn } => world
+            .accounts
+            .get(account)
+            .and_then(|a| a.principals.get(arn)),
+        _ => None,
+    };
+    let mut found: Option<(PolicySet, Counterexample)> = None;
+    let mut unknown = None;
+    for resource in resources {
+        let set = world.policy_set_for(&arns[0], resource, resource_account);
+        let mut c = constraints(first, representative, question, resource, world);
+        c.principals = arns.clone();
+        let answer = ask_actions(&set, &c, question, options)?;
+        match answer.outcome {
+            Outcome::Found => {
+                if let Some(e) = answer.counterexamples.into_iter().next() {
+                    found = Some((set, e));
+                }
+                break;
+            }
+            Outcome::Unknown { reason, .. } => unknown = Some(reason),
+            Outcome::NoneExists => {}
+        }
+    }
+    let Some((set, example)) = found else {
+        // Proved for every member at once, or no answer for any of them.
+        return Ok(members
+            .iter()
+            .map(|w| Access {
+                who: w.clone(),
+                outcome: match &unknown {
+                    Some(reason) => Outcome::Unknown {
+                        reason: reason.clone(),
+                        span: None,
+                    },
+                    None => Outcome::NoneExists,
+                },
+                examples: Vec::new(),
+                conditions: Vec::new(),
+                method: Method::Solver,
+            })
+            .collect());
+    };
+    let mut out = Vec::new();
+    for w in members {
+        let Who::Principal { arn, .. } = w else {
+            continue;
+        };
+        let mut request = example.request.clone();
+        request.principal = arn.clone();
+        let evaluation = evaluate(&set, &request);
+        let twin_ok = !request
+            .action
+            .eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+            || evaluate(&set, &query::url_invoke_request(&request)).decision == Decision::Allow;
+        if evaluation.decision == Decision::Allow && twin_ok {
+            let conditions = vec![needed_conditions(&set, &request)];
+            out.push(Access {
+                who: w.clone(),
+                outcome: Outcome::Found,
+                examples: vec![Counterexample {
+                    request,
+                    left: evaluation,
+                    right: None,
+                }],
+                conditions,
+                method: Method::Solver,
+            });
+        } else {
+            out.push(ask(
+                world,
+                resource_account,
+                w,
+                question,
+                resources,
+                options,
+            )?);
+        }
+    }
+    Ok(out)
+}
+
+/// One `can` question per kind of action: function-URL calls are authorized twice.
+fn ask_actions(
+    set: &PolicySet,
+    c: &Constraints,
+    question: &WhoCanQuestion,
+    options: &QueryOptions,
+) -> Result<Answer, QueryError> {
+    let (url, others): (Vec<String>, Vec<String>) = question
+        .actions
+        .iter()
+        .cloned()
+        .partition(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"));
+    let mut answers = Vec::new();
+    if !others.is_empty() {
+        let only = Constraints {
+            actions: others,
+            ..c.clone()
+        };
+        answers.push(query::can(set, &only, options)?);
+    }
+    if !url.is_empty() {
+        answers.push(query::can_invoke_url(set, c, options)?);
+    }
+    Ok(answers
+        .iter()
+        .find(|a| a.outcome == Outcome::Found)
+        .or_else(|| {
+            answers
+                .iter()
+                .find(|a| matches!(a.outcome, Outcome::Unknown { .. }))
+        })
+        .cloned()
+        .unwrap_or(Answer {
+            outcome: Outcome::NoneExists,
+            counterexamples: Vec::new(),
+            elapsed: std::time::Duration::ZERO,
+        }))
+}
+
+/// One caller's answer by the solver, over every resource a call may be authorized against.
 fn ask(
     world: &World,
     resource_account: &Account,
@@ -220,96 +574,37 @@ fn ask(
     resources: &[String],
     options: &QueryOptions,
 ) -> Result<Access, QueryError> {
-    let mut method = Method::Cover;
-    let mut unknown = None;
-    for resource in resources {
-        let set = world.policy_set_for(&caller_arn(who), resource, resource_account);
-        let principal = match who {
-            Who::Principal { account, arn } => world
-                .accounts
-                .get(account)
-                .and_then(|a| a.principals.get(arn)),
-            _ => None,
-        };
-        if let Some(p) = principal {
-            if !p.problems.is_empty() {
-                unknown = Some(format!(
+    let principal = match who {
+        Who::Principal { account, arn } => world
+            .accounts
+            .get(account)
+            .and_then(|a| a.principals.get(arn)),
+        _ => None,
+    };
+    if let Some(p) = principal.filter(|p| !p.problems.is_empty()) {
+        return Ok(Access {
+            who: who.clone(),
+            outcome: Outcome::Unknown {
+                reason: format!(
                     "the policies of `{}` could not all be read: {}",
                     p.arn,
                     p.problems.join("; ")
-                ));
-                continue;
-            }
-            if !may_apply(&set, &question.actions, resource) {
-                continue;
-            }
-            // Across accounts only a resource-based policy naming the caller lets it in.
-            if p.arn.split(':').nth(4) != Some(resource_account.id.as_str())
-                && !set
-                    .resource
-                    .as_ref()
-                    .is_some_and(|rp| may_name(rp, &p.arn, &question.actions, resource))
-            {
-                continue;
-            }
-            // The plain request, decided by the evaluator.
-            for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
-                let request = plain_request(world, &p.arn, action, resource);
-                let evaluation = evaluate(&set, &request);
-                // A function-URL call is authorized twice (docs/semantics.md §7.7).
-                let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
-                    || evaluate(&set, &query::url_invoke_request(&request)).decision
-                        == Decision::Allow;
-                if evaluation.decision == Decision::Allow && twin_allowed {
-                    return Ok(Access {
-                        who: who.clone(),
-                        outcome: Outcome::Found,
-                        conditions: vec![Vec::new()],
-                        examples: vec![Counterexample {
-                            request,
-                            left: evaluation,
-                            right: None,
-                        }],
-                        method: Method::Guess,
-                    });
-                }
-            }
-        }
-        method = Method::Solver;
+                ),
+                span: None,
+            },
+            examples: Vec::new(),
+            conditions: Vec::new(),
+            method: Method::Cover,
+        });
+    }
+    let mut unknown = None;
+    for resource in resources {
+        let set = world.policy_set_for(&caller_arn(who), resource, resource_account);
         let mut c = constraints(who, principal, question, resource, world);
         if !matches!(who, Who::Principal { .. } | Who::Root { .. }) {
             c.not_principals.extend(question.except.iter().cloned());
         }
-        let (url, others): (Vec<String>, Vec<String>) = question
-            .actions
-            .iter()
-            .cloned()
-            .partition(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"));
-        let mut answers = Vec::new();
-        if !others.is_empty() {
-            let only = Constraints {
-                actions: others,
-                ..c.clone()
-            };
-            answers.push(query::can(&set, &only, options)?);
-        }
-        if !url.is_empty() {
-            answers.push(query::can_invoke_url(&set, &c, options)?);
-        }
-        let answer = answers
-            .iter()
-            .find(|a| a.outcome == Outcome::Found)
-            .or_else(|| {
-                answers
-                    .iter()
-                    .find(|a| matches!(a.outcome, Outcome::Unknown { .. }))
-            })
-            .cloned()
-            .unwrap_or(Answer {
-                outcome: Outcome::NoneExists,
-                counterexamples: Vec::new(),
-                elapsed: std::time::Duration::ZERO,
-            });
+        let answer = ask_actions(&set, &c, question, options)?;
         match answer.outcome {
             Outcome::Found => return Ok(found(who, answer, &set)),
             Outcome::Unknown { reason, .. } => unknown = Some(reason),
@@ -324,7 +619,7 @@ fn ask(
         },
         examples: Vec::new(),
         conditions: Vec::new(),
-        method,
+        method: Method::Solver,
     })
 }
 

@@ -469,6 +469,59 @@ impl<'l> WorldReader<'l> {
                         }
                     });
                 let tags = member(f, "Tags").map(|t| self.tags(t)).unwrap_or_default();
+                // Principals with only managed (and group) policies, the same boundary and the
+                // same tags share their permissions.
+                let has_inline = member(f, inline)
+                    .and_then(|v| match &v.kind {
+                        JsonKind::Array(items) => Some(!items.is_empty()),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
+                let shared_key = if has_inline || !problems.is_empty() {
+                    String::new()
+                } else {
+                    let mut parts: Vec<String> = member(f, "AttachedManagedPolicies")
+                        .and_then(|v| match &v.kind {
+                            JsonKind::Array(items) => Some(
+                                items
+                                    .iter()
+                                    .filter_map(|a| {
+                                        a.kind_object()
+                                            .and_then(|o| member(o, "PolicyArn"))
+                                            .and_then(|x| x.kind_string())
+                                    })
+                                    .collect(),
+                            ),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    parts.extend(
+                        member(f, "GroupList")
+                            .and_then(|v| match &v.kind {
+                                JsonKind::Array(items) => Some(
+                                    items
+                                        .iter()
+                                        .filter_map(|g| {
+                                            g.kind_string().map(|g| format!("group:{g}"))
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
+                                _ => None,
+                            })
+                            .unwrap_or_default(),
+                    );
+                    parts.sort();
+                    format!(
+                        "{:?}|{:?}|{:?}|{:?}",
+                        kind,
+                        tags,
+                        parts,
+                        member(f, "PermissionsBoundary")
+                            .and_then(|b| b.kind_object())
+                            .and_then(|b| member(b, "PermissionsBoundaryArn"))
+                            .and_then(|b| b.kind_string())
+                    )
+                };
                 let principal = Principal {
                     name: member(f, name_key)
                         .and_then(|v| v.kind_string())
@@ -482,6 +535,7 @@ impl<'l> WorldReader<'l> {
                     identity,
                     boundary,
                     problems,
+                    shared_key,
                 };
                 account.principals.insert(arn, principal);
             }
