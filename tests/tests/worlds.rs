@@ -292,3 +292,90 @@ fn simulate_in_a_world_uses_the_callers_policies_and_tags() {
     assert_eq!(nobody.status.code(), Some(2), "{}", describe(&nobody));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a folder");
+    for entry in std::fs::read_dir(from).expect("a folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
+#[test]
+fn diff_of_two_worlds_compares_principals_and_resources() {
+    let tmp = std::env::temp_dir().join(format!("airtight-world-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let (old, new) = (tmp.join("old"), tmp.join("new"));
+    copy_tree(&worlds().join("seeds"), &old);
+    copy_tree(&worlds().join("seeds"), &new);
+    let account = new.join("accounts/123456789012");
+    // 1. The function policy drops its source-account condition: S3 gains access.
+    let policy_path = account.join("lambda/policies/MyFunction.json");
+    let text = std::fs::read_to_string(&policy_path).expect("read");
+    let widened = text.replace(
+        r#"\"StringEquals\": {\"AWS:SourceAccount\": \"123456789012\"}, "#,
+        "",
+    );
+    assert_ne!(text, widened, "the fixture changed");
+    std::fs::write(&policy_path, widened).expect("write");
+    // 2. The ops role's one inline policy is split into two: nothing changes.
+    let gaad_path = account.join("gaad.json");
+    let mut gaad: Value =
+        serde_json::from_str(&std::fs::read_to_string(&gaad_path).expect("read")).expect("JSON");
+    let roles = gaad["RoleDetailList"].as_array_mut().expect("roles");
+    let ops = roles
+        .iter_mut()
+        .find(|r| r["RoleName"] == "ops")
+        .expect("the ops role");
+    ops["RolePolicyList"] = serde_json::json!([
+        {"PolicyName": "a", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:Invoke*", "Resource": "*"}]}},
+        {"PolicyName": "b", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]}}
+    ]);
+    std::fs::write(&gaad_path, gaad.to_string()).expect("write");
+    let output = run(
+        Path::new("."),
+        &[
+            "diff",
+            &old.display().to_string(),
+            &new.display().to_string(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let out: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let verdicts: Vec<(String, String)> = out["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        verdicts.contains(&(
+            "arn:aws:lambda:us-west-2:123456789012:function:MyFunction (resource-based policy)"
+                .into(),
+            "new_access".into()
+        )),
+        "{verdicts:?}"
+    );
+    assert!(
+        verdicts.contains(&(
+            "arn:aws:iam::123456789012:role/team/ops (identity-based policies)".into(),
+            "equivalent".into()
+        )),
+        "{verdicts:?}"
+    );
+    assert_eq!(verdicts.len(), 2, "{verdicts:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

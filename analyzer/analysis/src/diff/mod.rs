@@ -7,13 +7,15 @@
 //! - [`compare`] asks both directions and certifies every example on the full policies;
 //! - [`summary`] explains an example to a reviewer: the statement and patterns responsible and
 //!   what the other version did;
-//! - [`report`] compares many files in parallel and holds the result as data.
+//! - [`report`] compares many files in parallel and holds the result as data;
+//! - [`worlds`] compares two worlds per principal, resource and organization level.
 
 pub mod compare;
 pub mod guess;
 pub mod report;
 pub mod split;
 pub mod summary;
+pub mod worlds;
 
 /// Policies for the diff's unit tests.
 #[cfg(test)]

@@ -30,6 +30,9 @@ pub struct PolicyPair {
     pub kind: PolicyKind,
     pub old: Option<PolicyVersion>,
     pub new: Option<PolicyVersion>,
+    /// Each version is one whole file (not statements gathered from several, as a world's
+    /// principal's policies are), so a reader can hand it to other tools.
+    pub whole_file: bool,
 }
 
 /// What happened to one policy file.
@@ -55,6 +58,8 @@ pub struct FileDiff {
     pub old: Option<FileId>,
     pub new: Option<FileId>,
     pub outcome: FileOutcome,
+    /// See [`PolicyPair::whole_file`].
+    pub whole_file: bool,
 }
 
 impl FileDiff {
@@ -125,6 +130,8 @@ pub struct DiffReport {
     pub files: Vec<FileDiff>,
     /// Files of a directory or `--git` comparison that are not policies, left out.
     pub skipped: Vec<String>,
+    /// Entries of a world comparison whose policies are the same in both worlds, left out.
+    pub unchanged: usize,
 }
 
 /// Which way an example goes.
@@ -238,6 +245,7 @@ pub fn compare_all(
                 old: p.old.map(|v| v.file),
                 new: p.new.map(|v| v.file),
                 outcome,
+                whole_file: p.whole_file,
             }
         })
         .collect()

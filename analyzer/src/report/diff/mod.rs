@@ -172,6 +172,9 @@ impl ExampleView<'_> {
     /// An `aws iam simulate-custom-policy` line that shows the granting version allowing the
     /// request (identity and resource policies only).
     pub fn aws_cli(&self, loader: &Loader) -> Option<String> {
+        if !self.file.whole_file {
+            return None;
+        }
         let path = file_url(&self.file.path);
         let r = &self.request(loader);
         let mut cmd = SimulateLine::new();
