@@ -20,4 +20,5 @@ pub mod service_data;
 pub mod smt;
 pub mod span;
 pub mod template;
+pub mod trace;
 pub mod world;

@@ -7,7 +7,8 @@
 //!   "reason": null | "why the answer is unknown",
 //!   "counterexamples": [
 //!     { "request": { ...request JSON... },
-//!       "left":  { "decision": ..., "deciding": [...], "reason": ... },
+//!       "left":  { "decision": ..., "deciding": [...], "reason": ...,
+//!                  "why": ["Allow `S` (identity-based policy) grants it", "Deny `D` … does not apply: …"] },
 //!       "right": { ... } | null,
 //!       "aws_cli": ["aws iam simulate-custom-policy ...", ...] } ],
 //!   "elapsed_ms": 12 }
@@ -24,11 +25,12 @@ use crate::load::Loader;
 use crate::report::aws_cli::aws_cli;
 
 pub fn render(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&PolicySet]) -> Value {
-    let side = |e: &Evaluation| {
+    let side = |e: &Evaluation, why: &[String]| {
         json!({
             "decision": e.decision.as_str(),
             "deciding": e.deciding.iter().map(|s| crate::report::simulate::json::statement(loader, s)).collect::<Vec<_>>(),
             "reason": e.reason,
+            "why": why,
         })
     };
     let reason = match &answer.outcome {
@@ -41,8 +43,8 @@ pub fn render(loader: &Loader, kind: QueryKind, answer: &Answer, sets: &[&Policy
         "reason": reason,
         "counterexamples": answer.counterexamples.iter().map(|c| json!({
             "request": c.request.to_json(),
-            "left": side(&c.left),
-            "right": c.right.as_ref().map(side),
+            "left": side(&c.left, &c.why),
+            "right": c.right.as_ref().map(|r| side(r, &c.why_right)),
             "aws_cli": sets.iter().map(|s| aws_cli(loader, s, &c.request)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "elapsed_ms": answer.elapsed.as_millis() as u64,

@@ -105,9 +105,11 @@ pub fn render(
         writeln!(w, "{}", sanitize::json(&c.request.to_json(), true))?;
         writeln!(w, "\n{left_name}:")?;
         crate::report::simulate::text::decision(loader, &c.left, &c.request, w)?;
+        crate::report::simulate::text::why(&c.why, w)?;
         if let Some(r) = &c.right {
             writeln!(w, "\n{right_name}:")?;
             crate::report::simulate::text::decision(loader, r, &c.request, w)?;
+            crate::report::simulate::text::why(&c.why_right, w)?;
         }
         writeln!(w, "\nconfirm with AWS:")?;
         for s in sets {

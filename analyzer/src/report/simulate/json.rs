@@ -50,3 +50,28 @@ pub fn effect(effect: Effect) -> &'static str {
         Effect::Deny => "Deny",
     }
 }
+
+/// Every statement, tested against the request (`simulate --explain`).
+pub fn trace(loader: &Loader, traces: &[airtight_encodings::trace::StatementTrace]) -> Value {
+    Value::Array(
+        traces
+            .iter()
+            .map(|t| {
+                json!({
+                    "statement": statement(loader, &t.at),
+                    "applies": t.applies(),
+                    "action": t.action,
+                    "resource": t.resource,
+                    "principal": t.principal,
+                    "conditions": t.conditions.iter().map(|c| json!({
+                        "operator": c.op,
+                        "key": c.key,
+                        "values": c.values,
+                        "request": c.request,
+                        "holds": c.holds,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
