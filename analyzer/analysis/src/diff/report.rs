@@ -212,20 +212,18 @@ pub fn compare_all(
             let new = p.new.as_ref().and_then(|v| v.policy.as_ref());
             let outcome = match (old, new) {
                 _ if invalid => FileOutcome::Invalid,
-                (Some(old), Some(new)) => {
-                    match compare(old, new, p.kind, &baselines.allow_all, options) {
-                        Ok(c) => FileOutcome::Changed(c),
-                        Err(e) => FileOutcome::Internal(e.to_string()),
-                    }
-                }
+                (Some(old), Some(new)) => match compare(old, new, p.kind, baselines, options) {
+                    Ok(c) => FileOutcome::Changed(c),
+                    Err(e) => FileOutcome::Internal(e.to_string()),
+                },
                 (None, Some(new)) => match standalone(p.kind, || {
-                    compare(&baselines.empty, new, p.kind, &baselines.allow_all, options)
+                    compare(&baselines.empty, new, p.kind, baselines, options)
                 }) {
                     Ok(c) => FileOutcome::Added(c),
                     Err(e) => FileOutcome::Internal(e),
                 },
                 (Some(old), None) => match standalone(p.kind, || {
-                    compare(old, &baselines.empty, p.kind, &baselines.allow_all, options)
+                    compare(old, &baselines.empty, p.kind, baselines, options)
                 }) {
                     Ok(c) => FileOutcome::Removed(c),
                     Err(e) => FileOutcome::Internal(e),
