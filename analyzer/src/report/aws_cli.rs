@@ -8,8 +8,14 @@ use crate::load::Loader;
 
 /// An `aws iam simulate-custom-policy` command line for one policy set and request.
 pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
+    // A built-in policy (allow everything, next to which a guardrail is judged) has no file:
+    // its text goes on the command line.
     let file = |p: &airtight_encodings::policy::Policy| {
-        format!("file://{}", shell_quote(loader.name(p.file)))
+        if loader.is_builtin(p.file) {
+            shell_quote(loader.source(p.file))
+        } else {
+            format!("file://{}", shell_quote(loader.name(p.file)))
+        }
     };
     let mut cmd = String::from("aws iam simulate-custom-policy");
     let ids: Vec<String> = set
