@@ -15,7 +15,9 @@ use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
+use airtight_analysis::builtin::ALLOW_ALL;
 use airtight_analysis::diff::compare::Example;
+use airtight_analysis::diff::judgement::Judgement;
 pub use airtight_analysis::diff::report::Direction;
 use airtight_analysis::diff::report::{DiffReport, DirectedExample, FileDiff, FileOutcome};
 use airtight_analysis::diff::summary::PatternAt;
@@ -140,9 +142,23 @@ impl ExampleView<'_> {
         let path = shell_quote(&self.file.path);
         let r = &self.request(loader);
         let mut cmd = String::from("aws iam simulate-custom-policy");
+        // A guardrail example is decided next to a policy that allows everything.
+        let guardrail = self.example.judgement == Judgement::Guardrail;
+        let allow_all = shell_quote(ALLOW_ALL.text);
         match self.file.kind {
+            PolicyKind::Identity if guardrail => {
+                cmd.push_str(&format!(" --policy-input-list file://{path} {allow_all}"));
+            }
             PolicyKind::Identity => {
                 cmd.push_str(&format!(" --policy-input-list file://{path}"));
+            }
+            PolicyKind::Resource if guardrail => {
+                cmd.push_str(&format!(
+                    " --policy-input-list {allow_all} --resource-policy file://{path}"
+                ));
+                if r.principal.starts_with("arn:") {
+                    cmd.push_str(&format!(" --caller-arn {}", shell_quote(&r.principal)));
+                }
             }
             PolicyKind::Resource => {
                 cmd.push_str(&format!(
