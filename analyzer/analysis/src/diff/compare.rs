@@ -9,12 +9,12 @@
 use std::time::{Duration, Instant};
 
 use airtight_encodings::eval::{evaluate, Decision, Evaluation, PolicySet};
-use airtight_encodings::policy::{Policy, PolicyKind};
+use airtight_encodings::policy::{Effect, Policy, PolicyKind, Statement};
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
 use super::guess::guesses;
-use super::judgement::{contexts, judgements, Judgement};
+use super::judgement::{contexts, judgements, parts_carry_all_denies, Judgement};
 use super::realize::realize;
 use super::split::{flipped, guardrail_parts, parts, root_part};
 use super::summary::{summarise, summarise_guardrail, Summary};
@@ -240,8 +240,16 @@ fn direction(
                 continue;
             }
         }
-        let part_old = contexts(&part.old, how.kind, how.judgement, how.baselines);
-        let part_new = contexts(&part.new, how.kind, how.judgement, how.baselines);
+        let (part_from, part_to) = if parts_carry_all_denies(how.kind, how.judgement) {
+            (
+                with_denies_of(&part.old, from.policy),
+                with_denies_of(&part.new, to.policy),
+            )
+        } else {
+            (part.old.clone(), part.new.clone())
+        };
+        let part_old = contexts(&part_from, how.kind, how.judgement, how.baselines);
+        let part_new = contexts(&part_to, how.kind, how.judgement, how.baselines);
         for (context, (part_old, part_new)) in part_old.iter().zip(&part_new).enumerate() {
             *asked += 1;
             let answer = query::no_new_access(
@@ -277,6 +285,27 @@ fn direction(
         }
     }
     Ok(())
+}
+
+/// The part's Allow statements with every Deny statement of the full policy (in place of the
+/// part's own, which may have been cut down to the part's actions).
+fn with_denies_of(part: &Policy, full: &Policy) -> Policy {
+    let mut statements: Vec<Statement> = part
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .chain(
+            full.statements
+                .iter()
+                .filter(|s| s.effect.value == Effect::Deny),
+        )
+        .cloned()
+        .collect();
+    statements.sort_by_key(|s| s.index);
+    Policy {
+        statements,
+        ..part.clone()
+    }
 }
 
 /// Keeps an example unless one that says the same thing (same summary) is already there.

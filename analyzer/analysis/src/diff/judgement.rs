@@ -101,7 +101,7 @@ pub fn judgements(kind: PolicyKind, old: &Policy, new: &Policy) -> Vec<Judgement
 /// | kind | standalone | guardrail (Deny statements) |
 /// |---|---|---|
 /// | identity | the policy alone | with allow-all identity and session policies and an allow-every-caller resource policy |
-/// | resource | the policy alone | the policy plus an allow-every-caller statement; and the same with allow-all identity and session policies |
+/// | resource | the policy alone; and with allow-all identity and session policies | the policy plus an allow-every-caller statement; and the same with allow-all identity and session policies |
 /// | boundary, session | with an allow-all identity policy | — |
 /// | SCP, RCP | alone at its level, with an allow-every-caller resource policy; and the same with allow-all identity and session policies | the same with `FullAWSAccess` (allow all) at its level |
 pub fn contexts(
@@ -131,10 +131,16 @@ pub fn contexts(
             identity: vec![policy.clone()],
             ..PolicySet::default()
         }],
-        (PolicyKind::Resource, Judgement::Standalone) => vec![PolicySet {
-            resource: Some(policy.clone()),
-            ..PolicySet::default()
-        }],
+        // On its own, and next to callers whose own side allows everything: a grant to a
+        // role or account elsewhere needs that account's identity-based allow (§5.4), and a
+        // grant to the resource's own account needs one from its users and roles.
+        (PolicyKind::Resource, Judgement::Standalone) => {
+            let alone = PolicySet {
+                resource: Some(policy.clone()),
+                ..PolicySet::default()
+            };
+            vec![alone.clone(), callers_allow_all(alone)]
+        }
         // Users and roles of any account (cross-account requests are granted by the resource
         // policy that allows every caller); the policy's Deny statements are what remains.
         (PolicyKind::Identity, Judgement::Guardrail) => vec![callers_allow_all(PolicySet {
@@ -199,6 +205,16 @@ fn denies_only(policy: &Policy) -> Policy {
             .collect(),
         ..policy.clone()
     }
+}
+
+/// Whether a part of the split ([`super::split`]) asked under this judgement must carry every
+/// Deny statement of both versions. It must where a request can be allowed without any Allow
+/// statement of the policy — a resource-based policy on its own lets in the account root
+/// user, and next to allow-all identity policies every user and role of the resource's
+/// account — because such a request need not be one of the part's actions, and only the
+/// whole Deny statements decide it as the full policies do.
+pub fn parts_carry_all_denies(kind: PolicyKind, judgement: Judgement) -> bool {
+    kind == PolicyKind::Resource && judgement == Judgement::Standalone
 }
 
 /// `policy` with the statements of `every_caller` appended (numbered after its own): one

@@ -36,26 +36,30 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
         .action(&request.action)
         .filter(|a| fits(a, &request.resource))
     {
-        // A real action that manages permissions or tags stands in for a whole class as well
-        // as any other the solver could have picked; a reading action of the same service on
-        // the same resource, when it is just as much an example, reads more plainly.
-        if matches!(action.access_level.as_str(), "Read" | "List" | "Write") {
+        // The solver names the first action of a class, as good as any other to it; a reading
+        // action with a plain verb (`Get…`, `List…`, `Describe…`) of the same service on the
+        // same resource, when it is just as much an example, reads more plainly. An action
+        // that writes is kept: it is what the change is about.
+        if action.access_level == "Write" || plain_verb(&action.name) {
             return request.clone();
         }
-        let plainer = data
+        let mut plainer: Vec<&'static Action> = data
             .service(&action.service)
             .into_iter()
             .flat_map(|s| s.actions.iter())
-            .filter(|a| matches!(a.access_level.as_str(), "Read" | "List"))
-            .filter(|a| fits(a, &request.resource))
+            .filter(|a| plain_verb(&a.name) && fits(a, &request.resource))
+            .collect();
+        plainer.sort_by_key(|a| !a.name.starts_with("Get"));
+        return plainer
+            .into_iter()
             .take(CANDIDATES)
             .map(|a| {
                 let mut candidate = request.clone();
                 candidate.action = a.id.clone();
                 candidate
             })
-            .find(|c| keep(c));
-        return plainer.unwrap_or_else(|| request.clone());
+            .find(|c| keep(c))
+            .unwrap_or_else(|| request.clone());
     }
     let mut tried = 0;
     'actions: for action in candidates(&request.action) {
@@ -106,9 +110,16 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
     request.clone()
 }
 
+/// Whether an action name starts with a reading verb.
+fn plain_verb(name: &str) -> bool {
+    ["Get", "List", "Describe"]
+        .iter()
+        .any(|v| name.starts_with(v))
+}
+
 /// The actions to try for `action`: itself when it is real (then the others of its service),
 /// else those of its service, of services whose prefix begins like its own, of the common
-/// services and of every other service; within a service, reading actions first.
+/// services and of every other service; within a service, plain reading actions first.
 fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
     let data = ServiceData::get();
     let own = data.action(action);
@@ -129,14 +140,21 @@ fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
     }
     let mut seen = std::collections::HashSet::new();
     services.retain(|s| seen.insert(s.clone()));
-    let reading = |a: &Action| !matches!(a.access_level.as_str(), "Read" | "List");
+    // Plain reading verbs first (`Get…` before `List…`/`Describe…`), then other reading
+    // actions, then the rest.
+    let rank = |a: &Action| match (a.name.starts_with("Get"), plain_verb(&a.name)) {
+        (true, _) => 0,
+        (false, true) => 1,
+        _ if matches!(a.access_level.as_str(), "Read" | "List") => 2,
+        _ => 3,
+    };
     own.into_iter().chain(
         services
             .into_iter()
             .filter_map(move |s| data.service(&s))
             .flat_map(move |s| {
                 let mut actions: Vec<&'static Action> = s.actions.iter().collect();
-                actions.sort_by_key(|a| reading(a));
+                actions.sort_by_key(|a| rank(a));
                 actions
             })
             .filter(move |a| own.is_none_or(|o| !std::ptr::eq(*a, o))),

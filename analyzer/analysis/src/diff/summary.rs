@@ -352,8 +352,8 @@ pub fn summarise_guardrail(
 }
 
 /// The Deny statement of `other` that corresponds to `deny` of `denying`: the one with the
-/// same Sid; without a Sid, the one in the same position; and when each version has a single
-/// Deny statement, that one.
+/// same Sid; without a Sid, the one without a Sid in the same position, else, when each
+/// version has a single Deny statement and neither has a Sid, that one.
 fn counterpart<'a>(deny: &Statement, denying: &Policy, other: &'a Policy) -> Option<&'a Statement> {
     let denies = |p: &'a Policy| {
         p.statements
@@ -381,6 +381,7 @@ fn counterpart<'a>(deny: &Statement, denying: &Policy, other: &'a Policy) -> Opt
                 (single(denying) && single(other))
                     .then(|| denies(other).next())
                     .flatten()
+                    .filter(|s| sid(s).is_none())
             }),
     }
 }
