@@ -237,3 +237,33 @@ fn diff_and_the_queries_agree_on_the_corpus_pairs() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(checked >= 5, "only {checked} pairs checked");
 }
+
+#[test]
+fn removing_a_guardrail_policy_is_new_access() {
+    // Two directories: the Region guard is deleted from NEW.
+    let root = std::env::temp_dir().join(format!("airtight-guardrail-{}", std::process::id()));
+    let (old, new) = (root.join("old"), root.join("new"));
+    for d in [&old, &new] {
+        std::fs::create_dir_all(d).expect("a temporary directory");
+    }
+    std::fs::copy(
+        guardrails().join("region-identity/old.json"),
+        old.join("region.json"),
+    )
+    .expect("a copy of the fixture");
+    let (code, out, log) = json_out(&root, &["diff", "old", "new"]);
+    let _ = std::fs::remove_dir_all(&root);
+    let file = &out["files"][0];
+    assert_eq!(file["verdict"], "removed", "{log}");
+    assert_eq!(code, Some(1), "{log}");
+    let examples = file["removed_access"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let gained = file["new_access"].as_array().cloned().unwrap_or_default();
+    assert!(examples.is_empty(), "{log}");
+    assert!(
+        gained.iter().any(|e| e["judgement"] == "guardrail"),
+        "{log}"
+    );
+}

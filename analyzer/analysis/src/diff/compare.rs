@@ -331,18 +331,24 @@ fn certify(
     let (Some(from_set), Some(to_set)) = (from.sets.get(context), to.sets.get(context)) else {
         return Err(uncertified());
     };
-    let disagree = |r: &Request| {
-        evaluate(to_set, r).decision == Decision::Allow
-            && evaluate(from_set, r).decision != Decision::Allow
-    };
-    if !disagree(&request) {
+    let old = evaluate(from_set, &request);
+    let new = evaluate(to_set, &request);
+    if new.decision != Decision::Allow || old.decision == Decision::Allow {
         return Err(uncertified());
     }
     // A real action and a resource of its type read better than the solver's placeholders;
     // the replacement is certified like the original.
-    let request = realize(&request, &disagree);
-    let old = evaluate(from_set, &request);
-    let new = evaluate(to_set, &request);
+    let disagree = |r: &Request| {
+        evaluate(to_set, r).decision == Decision::Allow
+            && evaluate(from_set, r).decision != Decision::Allow
+    };
+    let realized = realize(&request, &disagree);
+    let (request, old, new) = if realized == request {
+        (request, old, new)
+    } else {
+        let (old, new) = (evaluate(from_set, &realized), evaluate(to_set, &realized));
+        (realized, old, new)
+    };
     let summary = match judgement {
         Judgement::Standalone => summarise(&request, &old, from.policy, to.policy),
         Judgement::Guardrail => summarise_guardrail(

@@ -13,7 +13,7 @@ use airtight_encodings::request::Request;
 use airtight_encodings::service_data::{Action, ServiceData};
 
 /// At most this many candidate requests are checked per example.
-const CANDIDATES: usize = 4_000;
+const CANDIDATES: usize = 500;
 
 /// Services tried, after the request's own, when its action names no service airtight knows.
 const COMMON: [&str; 10] = [
@@ -39,8 +39,8 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
         // The solver names the first action of a class, as good as any other to it; a reading
         // action with a plain verb (`Get…`, `List…`, `Describe…`) of the same service on the
         // same resource, when it is just as much an example, reads more plainly. An action
-        // that writes is kept: it is what the change is about.
-        if action.access_level == "Write" || plain_verb(&action.name) {
+        // that writes (permissions and tags included) is kept: it is what the change is about.
+        if action.access_level.contains("Write") || plain_verb(&action.name) {
             return request.clone();
         }
         let mut plainer: Vec<&'static Action> = data

@@ -37,9 +37,11 @@ pub struct PolicyPair {
 pub enum FileOutcome {
     /// Both versions parsed and were compared.
     Changed(Comparison),
-    /// Only NEW exists; for identity and resource policies, what it grants.
+    /// Only NEW exists; for identity and resource policies, what it grants (and, judged as a
+    /// guardrail, what its Deny statements stop: removed access).
     Added(Option<Comparison>),
-    /// Only OLD exists; for identity and resource policies, what it granted.
+    /// Only OLD exists; for identity and resource policies, what it granted (and what its Deny
+    /// statements stopped: new access).
     Removed(Option<Comparison>),
     /// A version has errors.
     Invalid,
@@ -241,8 +243,10 @@ pub fn compare_all(
         .collect()
 }
 
-/// What an added or removed identity or resource policy grants, compared with no policy. A
-/// guardrail on its own grants nothing, so it is only reported as added or removed.
+/// What an added or removed identity or resource policy grants, compared with no policy (under
+/// every judgement: a removed policy's Deny statements no longer stop anything, which is new
+/// access). A guardrail policy type on its own grants nothing, so it is only reported as added
+/// or removed.
 fn standalone(
     kind: PolicyKind,
     run: impl FnOnce() -> Result<Comparison, crate::query::QueryError>,
