@@ -228,6 +228,7 @@ fn direction(
                         how.judgement,
                         &preferred,
                         request.clone(),
+                        false,
                     ) {
                         if add(found, example) {
                             guessed += 1;
@@ -274,8 +275,15 @@ fn direction(
                 }
                 Outcome::Found => {
                     for c in answer.counterexamples {
-                        let example =
-                            certify(from, to, context, how.judgement, &preferred, c.request)?;
+                        let example = certify(
+                            from,
+                            to,
+                            context,
+                            how.judgement,
+                            &preferred,
+                            c.request,
+                            true,
+                        )?;
                         add(found, example);
                     }
                     // This part has its examples; other contexts would repeat them.
@@ -318,7 +326,8 @@ fn add(found: &mut Found, example: Example) -> bool {
 }
 
 /// Re-evaluates a part's example on the full policies, in the context it was found in: `to`
-/// must allow it and `from` not.
+/// must allow it and `from` not. A request of the solver (`solved`) is realized first; a guess
+/// already names an action as written and an instance of the statement's resource.
 fn certify(
     from: &Side<'_>,
     to: &Side<'_>,
@@ -326,6 +335,7 @@ fn certify(
     judgement: Judgement,
     preferred: &[usize],
     request: Request,
+    solved: bool,
 ) -> Result<Example, QueryError> {
     let uncertified = || QueryError::Uncertified(request.to_json().to_string());
     let (Some(from_set), Some(to_set)) = (from.sets.get(context), to.sets.get(context)) else {
@@ -342,7 +352,11 @@ fn certify(
         evaluate(to_set, r).decision == Decision::Allow
             && evaluate(from_set, r).decision != Decision::Allow
     };
-    let realized = realize(&request, &disagree);
+    let realized = if solved {
+        realize(&request, &disagree)
+    } else {
+        request.clone()
+    };
     let (request, old, new) = if realized == request {
         (request, old, new)
     } else {

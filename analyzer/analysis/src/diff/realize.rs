@@ -12,8 +12,11 @@ use airtight_encodings::arn::Arn;
 use airtight_encodings::request::Request;
 use airtight_encodings::service_data::{Action, ServiceData};
 
-/// At most this many candidate requests are checked per example.
-const CANDIDATES: usize = 500;
+/// At most this many candidate requests are checked per example with a made-up action.
+const CANDIDATES: usize = 200;
+
+/// At most this many plainer reading actions are tried in place of a real one.
+const PLAINER: usize = 20;
 
 /// Services tried, after the request's own, when its action names no service airtight knows.
 const COMMON: [&str; 10] = [
@@ -52,7 +55,7 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
         plainer.sort_by_key(|a| !a.name.starts_with("Get"));
         return plainer
             .into_iter()
-            .take(CANDIDATES)
+            .take(PLAINER)
             .map(|a| {
                 let mut candidate = request.clone();
                 candidate.action = a.id.clone();
@@ -61,8 +64,14 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
             .find(|c| keep(c))
             .unwrap_or_else(|| request.clone());
     }
+    // A real action is what the change is about: only its resource is made to fit. A made-up
+    // one is replaced by a real action of its service (or one like it).
+    let pool: Vec<&'static Action> = match data.action(&request.action) {
+        Some(own) => vec![own],
+        None => candidates(&request.action).take(CANDIDATES).collect(),
+    };
     let mut tried = 0;
-    'actions: for action in candidates(&request.action) {
+    'actions: for action in pool {
         // The resource as it is when it fits the action, else an instance of each of the
         // action's resource types, in the request's account and region.
         let resources: Vec<String> = if fits(action, &request.resource) {
@@ -117,27 +126,24 @@ fn plain_verb(name: &str) -> bool {
         .any(|v| name.starts_with(v))
 }
 
-/// The actions to try for `action`: itself when it is real (then the others of its service),
-/// else those of its service, of services whose prefix begins like its own, of the common
-/// services and of every other service; within a service, plain reading actions first.
+/// The real actions to try in place of the made-up `action`: those of its service, of
+/// services whose prefix begins like its own, of the common services and of every other
+/// service; within a service, plain reading actions first.
 fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
     let data = ServiceData::get();
-    let own = data.action(action);
     let prefix = action
         .split_once(':')
         .map_or("", |(s, _)| s)
         .to_ascii_lowercase();
-    let mut services: Vec<String> = vec![prefix.clone()];
-    if own.is_none() {
-        let start: String = prefix.chars().take(2).collect();
-        services.extend(
-            data.services()
-                .map(|s| s.prefix.to_ascii_lowercase())
-                .filter(|s| !start.is_empty() && s.starts_with(&start)),
-        );
-        services.extend(COMMON.iter().map(|s| s.to_string()));
-        services.extend(data.services().map(|s| s.prefix.to_ascii_lowercase()));
-    }
+    let start: String = prefix.chars().take(2).collect();
+    let mut services: Vec<String> = vec![prefix];
+    services.extend(
+        data.services()
+            .map(|s| s.prefix.to_ascii_lowercase())
+            .filter(|s| !start.is_empty() && s.starts_with(&start)),
+    );
+    services.extend(COMMON.iter().map(|s| s.to_string()));
+    services.extend(data.services().map(|s| s.prefix.to_ascii_lowercase()));
     let mut seen = std::collections::HashSet::new();
     services.retain(|s| seen.insert(s.clone()));
     // Plain reading verbs first (`Get…` before `List…`/`Describe…`), then other reading
@@ -148,17 +154,14 @@ fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
         _ if matches!(a.access_level.as_str(), "Read" | "List") => 2,
         _ => 3,
     };
-    own.into_iter().chain(
-        services
-            .into_iter()
-            .filter_map(move |s| data.service(&s))
-            .flat_map(move |s| {
-                let mut actions: Vec<&'static Action> = s.actions.iter().collect();
-                actions.sort_by_key(|a| rank(a));
-                actions
-            })
-            .filter(move |a| own.is_none_or(|o| !std::ptr::eq(*a, o))),
-    )
+    services
+        .into_iter()
+        .filter_map(move |s| data.service(&s))
+        .flat_map(move |s| {
+            let mut actions: Vec<&'static Action> = s.actions.iter().collect();
+            actions.sort_by_key(|a| rank(a));
+            actions
+        })
 }
 
 /// Whether `resource` is one `action` acts on: `*` for an action without resource types,
