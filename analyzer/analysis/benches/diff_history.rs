@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 mod common;
 
-use common::{corpus, history, ms, parse, percentile};
+use common::{corpus, history, ms, percentile};
 
 /// A pair's verdict, solver queries and unknown reason, or the error.
 type Outcome = Result<(Change, usize, Option<String>), String>;
@@ -39,8 +39,8 @@ fn main() {
     {
         pairs.retain(|p| p.name.contains(only.as_str()));
     }
-    let Some(allow_all) = parse(airtight_analysis::builtin::ALLOW_ALL.text) else {
-        println!("internal error: the allow-all policy does not parse");
+    let Some(baselines) = airtight_analysis::builtin::Baselines::unregistered() else {
+        println!("internal error: the built-in policies do not parse");
         return;
     };
     println!(
@@ -69,7 +69,7 @@ fn main() {
                 .map(|p| {
                     let t = Instant::now();
                     let kind = PolicyKind::detect(&p.new);
-                    let r = compare(&p.old, &p.new, kind, &allow_all, &options)
+                    let r = compare(&p.old, &p.new, kind, &baselines, &options)
                         .map(|c| (c.change, c.solver_queries, c.unknown.map(|u| u.0)))
                         .map_err(|e| e.to_string());
                     (t.elapsed(), r)

@@ -1,9 +1,11 @@
 //! Policies airtight brings itself, each with a name so that a pointer into one reads as
 //! such (`<built-in: allow everything>`) rather than as a file.
 //!
-//! A guardrail (permissions boundary, session policy, SCP, RCP) grants nothing by itself, so a
-//! change to one is judged by what it lets through [`ALLOW_ALL`]; an added or removed policy
-//! is compared with [`EMPTY`].
+//! A guardrail (permissions boundary, session policy, SCP, RCP) grants nothing by itself, and
+//! the Deny statements of an identity or resource policy take effect next to the other policies
+//! of the principal or resource, so such policies are also judged next to policies that allow
+//! everything: [`ALLOW_ALL`] on the caller's side, [`ALLOW_EVERY_CALLER`] on the resource's
+//! side (see `crate::diff::judgement`). An added or removed policy is compared with [`EMPTY`].
 
 use airtight_encodings::parse::parse_policy;
 use airtight_encodings::policy::Policy;
@@ -13,6 +15,13 @@ use airtight_encodings::span::FileId;
 pub const ALLOW_ALL: BuiltIn = BuiltIn {
     name: "<built-in: allow everything>",
     text: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+};
+
+/// A resource-based policy that allows every caller (any principal of any account, AWS
+/// services and anonymous callers) everything.
+pub const ALLOW_EVERY_CALLER: BuiltIn = BuiltIn {
+    name: "<built-in: allow every caller>",
+    text: r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowEveryCaller","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
 };
 
 /// A policy with no statement.
@@ -36,20 +45,33 @@ impl BuiltIn {
     }
 }
 
-/// The built-in policies a diff compares against.
+/// The built-in policies a diff or a judged query compares against.
 #[derive(Debug, Clone)]
 pub struct Baselines {
     pub empty: Policy,
     pub allow_all: Policy,
+    pub allow_every_caller: Policy,
 }
 
 impl Baselines {
-    /// Parses [`EMPTY`] and [`ALLOW_ALL`] with their spans in the given files.
-    pub fn new(empty_file: FileId, allow_all_file: FileId) -> Option<Baselines> {
+    /// Parses [`EMPTY`], [`ALLOW_ALL`] and [`ALLOW_EVERY_CALLER`] with their spans in the given
+    /// files.
+    pub fn new(
+        empty_file: FileId,
+        allow_all_file: FileId,
+        allow_every_caller_file: FileId,
+    ) -> Option<Baselines> {
         Some(Baselines {
             empty: EMPTY.policy(empty_file)?,
             allow_all: ALLOW_ALL.policy(allow_all_file)?,
+            allow_every_caller: ALLOW_EVERY_CALLER.policy(allow_every_caller_file)?,
         })
+    }
+
+    /// The built-in policies in files 0, 1 and 2, for programs that show no pointers into them
+    /// (benchmarks, tests).
+    pub fn unregistered() -> Option<Baselines> {
+        Baselines::new(FileId(0), FileId(1), FileId(2))
     }
 }
 
@@ -59,9 +81,10 @@ mod tests {
 
     #[test]
     fn built_in_policies_parse() {
-        let b = Baselines::new(FileId(0), FileId(1)).expect("built-in policies parse");
+        let b = Baselines::new(FileId(0), FileId(1), FileId(2)).expect("built-in policies parse");
         assert!(b.empty.statements.is_empty());
         assert_eq!(b.allow_all.statements.len(), 1);
         assert_eq!(b.allow_all.file, FileId(1));
+        assert!(b.allow_every_caller.statements[0].principal.is_some());
     }
 }

@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 
 use airtight_analysis::builtin::Baselines;
-use airtight_analysis::builtin::{BuiltIn, ALLOW_ALL, EMPTY};
+use airtight_analysis::builtin::{BuiltIn, ALLOW_ALL, ALLOW_EVERY_CALLER, EMPTY};
 use airtight_encodings::diagnostic::Diagnostic;
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::parse::{parse_policy_as, TypedPolicy};
@@ -212,7 +212,8 @@ impl Loader {
     pub fn baselines(&mut self) -> Option<Baselines> {
         let empty = self.add_builtin(EMPTY);
         let allow_all = self.add_builtin(ALLOW_ALL);
-        Baselines::new(empty, allow_all)
+        let every_caller = self.add_builtin(ALLOW_EVERY_CALLER);
+        Baselines::new(empty, allow_all, every_caller)
     }
 
     /// Reads and parses a request file.

@@ -74,7 +74,15 @@ pub fn file_url(path: &str) -> String {
 
 /// An `aws iam simulate-custom-policy` command line for one policy set and request.
 pub fn aws_cli(loader: &Loader, set: &PolicySet, r: &Request) -> String {
-    let file = |p: &airtight_encodings::policy::Policy| file_url(loader.name(p.file));
+    // A built-in policy (allow everything, next to which a guardrail is judged) has no file:
+    // its text goes on the command line.
+    let file = |p: &airtight_encodings::policy::Policy| {
+        if loader.is_builtin(p.file) {
+            loader.source(p.file).to_string()
+        } else {
+            file_url(loader.name(p.file))
+        }
+    };
     let mut cmd = SimulateLine::new();
     let ids: Vec<String> = set
         .identity

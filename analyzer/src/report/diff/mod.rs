@@ -15,7 +15,9 @@ use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
+use airtight_analysis::builtin::ALLOW_ALL;
 use airtight_analysis::diff::compare::Example;
+use airtight_analysis::diff::judgement::Judgement;
 pub use airtight_analysis::diff::report::Direction;
 use airtight_analysis::diff::report::{DiffReport, DirectedExample, FileDiff, FileOutcome};
 use airtight_analysis::diff::summary::{PatternAt, StatementAt, Was};
@@ -178,9 +180,22 @@ impl ExampleView<'_> {
         let path = file_url(&self.file.path);
         let r = &self.request(loader);
         let mut cmd = SimulateLine::new();
+        // A guardrail example is decided next to a policy that allows everything.
+        let guardrail = self.example.judgement == Judgement::Guardrail;
+        let allow_all = ALLOW_ALL.text;
         match self.file.kind {
+            PolicyKind::Identity if guardrail => {
+                cmd.arg("policy-input-list", &[path.as_str(), allow_all]);
+            }
             PolicyKind::Identity => {
                 cmd.arg("policy-input-list", &[path]);
+            }
+            PolicyKind::Resource if guardrail => {
+                cmd.arg("policy-input-list", &[allow_all])
+                    .arg("resource-policy", &[path.as_str()]);
+                if r.principal.starts_with("arn:") {
+                    cmd.arg("caller-arn", &[&r.principal]);
+                }
             }
             PolicyKind::Resource => {
                 cmd.arg(

@@ -35,7 +35,7 @@ pub fn statement(loader: &Loader, s: &StatementRef) -> Value {
     let (line, column) = line_column(loader, s.span);
     json!({
         "policy_type": s.kind.short_name(),
-        "file": loader.name(s.file),
+        "file": loader.name(s.span.file),
         "statement": s.label,
         "index": s.index,
         "effect": effect(s.effect),

@@ -158,8 +158,10 @@ fn statement_note(loader: &Loader, s: &StatementRef) -> cs::Diagnostic<usize> {
             "{name} of the {} {verb} the request",
             s.kind.name()
         ))
+        // The statement's own span names its file: a statement airtight added to a policy
+        // (the allow-every-caller statement of a guardrail judgement) lives in a built-in one.
         .with_labels(vec![cs::Label::primary(
-            s.file.0 as usize,
+            s.span.file.0 as usize,
             byte_range(loader, s.span),
         )
         .with_message(format!("this statement {verb} the request"))])
