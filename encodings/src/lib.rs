@@ -21,4 +21,5 @@ pub mod smt;
 pub mod span;
 pub mod template;
 pub mod trace;
+pub mod validity;
 pub mod world;

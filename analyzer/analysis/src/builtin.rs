@@ -14,6 +14,7 @@ use airtight_encodings::span::FileId;
 /// An identity policy that allows everything.
 pub const ALLOW_ALL: BuiltIn = BuiltIn {
     name: "<built-in: allow everything>",
+    argument: "builtin:allow-all",
     text: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
 };
 
@@ -21,12 +22,14 @@ pub const ALLOW_ALL: BuiltIn = BuiltIn {
 /// services and anonymous callers) everything.
 pub const ALLOW_EVERY_CALLER: BuiltIn = BuiltIn {
     name: "<built-in: allow every caller>",
+    argument: "builtin:allow-every-caller",
     text: r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowEveryCaller","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
 };
 
 /// A policy with no statement.
 pub const EMPTY: BuiltIn = BuiltIn {
     name: "<built-in: no statement>",
+    argument: "builtin:empty",
     text: r#"{"Version":"2012-10-17","Statement":[]}"#,
 };
 
@@ -35,6 +38,9 @@ pub const EMPTY: BuiltIn = BuiltIn {
 pub struct BuiltIn {
     /// The name reports show for it.
     pub name: &'static str,
+    /// How a command line names it in place of a policy file (so that a printed
+    /// `airtight simulate` line reproduces a decision made next to it).
+    pub argument: &'static str,
     pub text: &'static str,
 }
 
@@ -73,6 +79,14 @@ impl Baselines {
     pub fn unregistered() -> Option<Baselines> {
         Baselines::new(FileId(0), FileId(1), FileId(2))
     }
+}
+
+/// Every built-in policy.
+pub const ALL: [BuiltIn; 3] = [ALLOW_ALL, ALLOW_EVERY_CALLER, EMPTY];
+
+/// The built-in policy a command-line argument names (`builtin:allow-all`, …), if any.
+pub fn by_argument(argument: &str) -> Option<BuiltIn> {
+    ALL.into_iter().find(|b| b.argument == argument)
 }
 
 #[cfg(test)]

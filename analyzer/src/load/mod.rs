@@ -111,7 +111,14 @@ impl Loader {
     /// Reads a file named on the command line as UTF-8 text ([`file::read_named`]: a regular
     /// file, at most 16 MiB, reached through a symlink only inside the current directory). On
     /// failure records a diagnostic naming the file and returns `None`.
+    /// A built-in policy's argument (`builtin:allow-all`, …) names that policy, not a file.
     pub fn read(&mut self, path: &Path) -> Option<FileId> {
+        if let Some(builtin) = path
+            .to_str()
+            .and_then(airtight_analysis::builtin::by_argument)
+        {
+            return Some(self.add_builtin(builtin));
+        }
         let name = path.display().to_string();
         self.add_read(name, read_named(path)).ok()
     }

@@ -113,7 +113,7 @@ impl Summary {
         written: &dyn Fn(&PatternAt) -> String,
     ) -> String {
         if let Some(g) = &self.guardrail {
-            return g.sentence(request, verb, written);
+            return g.sentence(request, verb, written, &|v| format!("`{v}`"));
         }
         let action = self
             .action
@@ -145,12 +145,15 @@ impl Summary {
 
 impl GuardrailChange {
     /// `now allows A on R; no longer denied: Deny `X` (acts as a guardrail) narrowed its Action
-    /// from `*` to `ec2:*``, or for removed access `…; now denied: … widened …`.
-    fn sentence(
+    /// from `*` to `ec2:*``, or for removed access `…; now denied: … widened …`. `code` quotes
+    /// patterns, request values and the statement label (a report whose syntax a value could
+    /// break passes its own quoting).
+    pub fn sentence(
         &self,
         request: &Request,
         verb: &str,
         written: &dyn Fn(&PatternAt) -> String,
+        code: &dyn Fn(&str) -> String,
     ) -> String {
         let action = self
             .action
@@ -164,7 +167,7 @@ impl GuardrailChange {
             } else {
                 patterns
                     .iter()
-                    .map(|p| format!("`{}`", written(p)))
+                    .map(|p| code(&written(p)))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
@@ -196,15 +199,14 @@ impl GuardrailChange {
             }
             DenyChange::Condition { keys } => format!(
                 "{more} its Condition on {}",
-                keys.iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                keys.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ")
             ),
         };
         format!(
-            "{verb} `{action}` on `{}`; {state}: Deny `{}` (acts as a guardrail) {change}",
-            request.resource, self.deny.label
+            "{verb} {} on {}; {state}: Deny {} (acts as a guardrail) {change}",
+            code(&action),
+            code(&request.resource),
+            code(&self.deny.label)
         )
     }
 }

@@ -32,7 +32,7 @@ use airtight_encodings::eval::Evaluation;
 use serde_json::{json, Value};
 
 use crate::load::Loader;
-use crate::report::aws_cli::aws_cli;
+use crate::report::aws_cli::confirm;
 use crate::report::query::Shown;
 
 pub fn render(loader: &Loader, kind: QueryKind, shown: &Shown<'_>) -> Value {
@@ -68,7 +68,7 @@ pub fn render(loader: &Loader, kind: QueryKind, shown: &Shown<'_>) -> Value {
                 "request": c.request.to_json(),
                 "left": side(&c.left, &c.why),
                 "right": c.right.as_ref().map(|r| side(r, &c.why_right)),
-                "aws_cli": x.sets.iter().map(|s| aws_cli(loader, s, &c.request)).collect::<Vec<_>>(),
+                "aws_cli": x.sets.iter().map(|s| confirm(loader, s, &c.request)).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
         "elapsed_ms": answer.elapsed.as_millis() as u64,

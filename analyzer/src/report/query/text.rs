@@ -10,7 +10,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::load::Loader;
-use crate::report::aws_cli::aws_cli;
+use crate::report::aws_cli::confirm;
 use crate::report::query::json::result_word;
 use crate::report::query::Shown;
 use crate::report::{byte_range, emit, sanitize};
@@ -144,7 +144,7 @@ pub fn render(
         }
         writeln!(w, "\nconfirm with AWS:")?;
         for s in &x.sets {
-            writeln!(w, "  {}", sanitize::line(&aws_cli(loader, s, &c.request)))?;
+            writeln!(w, "  {}", sanitize::line(&confirm(loader, s, &c.request)))?;
         }
     }
     Ok(())
