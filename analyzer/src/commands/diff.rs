@@ -17,6 +17,11 @@ use crate::report;
 
 /// Runs `airtight diff`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    if let (None, [old, new]) = (&args.git, args.paths.as_slice()) {
+        if is_world(old) && is_world(new) {
+            return run_worlds(old, new, args, io);
+        }
+    }
     let pairs = match (&args.git, args.paths.as_slice()) {
         (Some(range), paths) => from_git(range, paths),
         (None, [old, new]) => from_paths(old, new),
@@ -36,21 +41,9 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         }
     };
     let mut loader = Loader::new();
-    // `[diff] fail-on` of airtight.toml is the default of `--fail-on`.
-    let Ok(config) = config::load(&mut loader, None) else {
-        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+    let Some(fail_on) = fail_on(args, &mut loader, io) else {
         return Exit::BadInput;
     };
-    let fail_on = args
-        .fail_on
-        .or_else(|| {
-            config
-                .diff
-                .fail_on
-                .as_deref()
-                .and_then(|v| <FailOn as clap::ValueEnum>::from_str(v, true).ok())
-        })
-        .unwrap_or(FailOn::NewAccess);
     let Some(baselines) = loader.baselines() else {
         let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
         return Exit::Unknown;
@@ -59,15 +52,86 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     let report = DiffReport {
         files: compare_all(parsed, &baselines, &args.options()),
         skipped,
+        unchanged: 0,
     };
+    render(&loader, &report, args, fail_on, io)
+}
+
+/// `--fail-on`, or else `[diff] fail-on` of airtight.toml, or else `new-access`; `None` when
+/// airtight.toml is bad (its errors are reported).
+fn fail_on(args: &DiffArgs, loader: &mut Loader, io: &mut Io<'_>) -> Option<FailOn> {
+    let Ok(config) = config::load(loader, None) else {
+        let _ = report::emit_diagnostics(loader, loader.diagnostics(), io.err);
+        return None;
+    };
+    Some(
+        args.fail_on
+            .or_else(|| {
+                config
+                    .diff
+                    .fail_on
+                    .as_deref()
+                    .and_then(|v| <FailOn as clap::ValueEnum>::from_str(v, true).ok())
+            })
+            .unwrap_or(FailOn::NewAccess),
+    )
+}
+
+/// A world folder (`docs/world.md`) rather than a folder of policy files.
+fn is_world(dir: &std::path::Path) -> bool {
+    dir.join("accounts").is_dir()
+}
+
+/// `airtight diff OLD NEW` with two world folders: per principal, resource and organization
+/// level ([`airtight_analysis::diff::worlds`]).
+fn run_worlds(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    args: &DiffArgs,
+    io: &mut Io<'_>,
+) -> Exit {
+    let mut loader = Loader::new();
+    let Some(fail_on) = fail_on(args, &mut loader, io) else {
+        return Exit::BadInput;
+    };
+    let (o, n) = (
+        crate::load::world::load_world(old, &mut loader),
+        crate::load::world::load_world(new, &mut loader),
+    );
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let (Ok(o), Ok(n)) = (o, n) else {
+        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+        return Exit::BadInput;
+    };
+    let result =
+        airtight_analysis::diff::worlds::compare_worlds(&o, &n, &baselines, &args.options());
+    let report = DiffReport {
+        files: result.files,
+        skipped: Vec::new(),
+        unchanged: result.unchanged,
+    };
+    render(&loader, &report, args, fail_on, io)
+}
+
+/// Renders the report in the chosen format and picks the exit code.
+fn render(
+    loader: &Loader,
+    report: &DiffReport,
+    args: &DiffArgs,
+    fail_on: FailOn,
+    io: &mut Io<'_>,
+) -> Exit {
     let diagnostics = loader.diagnostics().to_vec();
-    let _ = report::emit_diagnostics(&loader, &diagnostics, io.err);
+    let _ = report::emit_diagnostics(loader, &diagnostics, io.err);
     let written = match args.format {
-        DiffFormat::Text => report::diff::text::render(&loader, &report, io.out),
-        DiffFormat::Json => report::diff::json::render(&loader, &report, io.out),
-        DiffFormat::Sarif => report::diff::sarif::render(&loader, &report, io.out),
-        DiffFormat::Github => report::diff::github::render(&loader, &report, io.out),
-        DiffFormat::Markdown => report::diff::markdown::render(&loader, &report, io.out),
+        DiffFormat::Text => report::diff::text::render(loader, report, io.out),
+        DiffFormat::Json => report::diff::json::render(loader, report, io.out),
+        DiffFormat::Sarif => report::diff::sarif::render(loader, report, io.out),
+        DiffFormat::Github => report::diff::github::render(loader, report, io.out),
+        DiffFormat::Markdown => report::diff::markdown::render(loader, report, io.out),
     };
     if let Err(e) = written {
         let _ = writeln!(io.err, "error: cannot write the report: {e}");
@@ -78,14 +142,14 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         let mut bytes = Vec::new();
         let result = match format {
             DiffFormat::Text => report::diff::text::render(
-                &loader,
-                &report,
+                loader,
+                report,
                 &mut codespan_reporting::term::termcolor::NoColor::new(&mut bytes),
             ),
-            DiffFormat::Json => report::diff::json::render(&loader, &report, &mut bytes),
-            DiffFormat::Sarif => report::diff::sarif::render(&loader, &report, &mut bytes),
-            DiffFormat::Github => report::diff::github::render(&loader, &report, &mut bytes),
-            DiffFormat::Markdown => report::diff::markdown::render(&loader, &report, &mut bytes),
+            DiffFormat::Json => report::diff::json::render(loader, report, &mut bytes),
+            DiffFormat::Sarif => report::diff::sarif::render(loader, report, &mut bytes),
+            DiffFormat::Github => report::diff::github::render(loader, report, &mut bytes),
+            DiffFormat::Markdown => report::diff::markdown::render(loader, report, &mut bytes),
         }
         .and_then(|()| crate::load::output::write_file(path, &bytes));
         if let Err(e) = result {
@@ -98,7 +162,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
             let _ = writeln!(io.err, "error: {}: {e}", f.path);
         }
     }
-    exit(&report, fail_on)
+    exit(report, fail_on)
 }
 
 /// The exit code under `fail_on`: bad input (2) first, then a certified change that fails the
@@ -180,6 +244,7 @@ fn parse_pairs(
                 .unwrap_or(PolicyKind::Identity),
             old: old.map(|(v, _)| v),
             new: new.map(|(v, _)| v),
+            whole_file: true,
         });
     }
     (parsed, skipped)

@@ -83,7 +83,7 @@ pub fn search(
             &finite.vars,
             &rewritten,
             &soft,
-            &super::finite::string_globs(&finite),
+            &super::finite::string_vars(&finite),
             options.timeout_ms,
         );
         match outcome {
