@@ -296,9 +296,21 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub max_counterexamples: usize,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: OutputArgs,
+}
+
+/// Where a report goes: stdout in one format, and any number of files in others.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Also write the report in FORMAT to PATH (repeatable), e.g. `--output sarif=airtight.sarif
+    /// --output markdown=comment.md`. Text is written without colour.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output::<ReportFormat>)]
+    pub output: Vec<(ReportFormat, PathBuf)>,
 }
 
 impl QueryArgs {
@@ -570,14 +582,8 @@ pub struct DiffArgs {
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
-
-    /// Also write the report in FORMAT to PATH (repeatable), e.g. `--output sarif=diff.sarif
-    /// --output markdown=comment.md`.
-    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output::<DiffFormat>)]
-    pub output: Vec<(DiffFormat, PathBuf)>,
+    #[command(flatten)]
+    pub report: OutputArgs,
 
     /// Which changes make the exit code 1 [default: `fail-on` of `[diff]` in airtight.toml,
     /// else `new-access`].
@@ -603,15 +609,6 @@ impl DiffArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    Text,
-    Json,
-    Sarif,
-    Github,
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Exit 1 when a change grants new access (an added policy that grants anything counts).
     NewAccess,
@@ -633,14 +630,8 @@ pub struct LintArgs {
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
 
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
-
-    /// Also write the report in FORMAT to PATH (repeatable), e.g. `--output sarif=lint.sarif
-    /// --output markdown=comment.md`.
-    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output::<ReportFormat>)]
-    pub output: Vec<(ReportFormat, PathBuf)>,
+    #[command(flatten)]
+    pub report: OutputArgs,
 
     /// Which findings make the exit code 1 [default: `fail-on` in airtight.toml, else
     /// `warning`]. Errors (unreadable or invalid policies) always exit with 2.
@@ -663,16 +654,16 @@ pub struct LintArgs {
     pub config: Option<PathBuf>,
 }
 
-/// The formats a report can be written in.
+/// The formats a report can be written in: every command but `simulate` writes all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    /// Diagnostics with snippets, and a summary line.
+    /// For people: the verdict, examples, snippets of the statements responsible.
     Text,
-    /// One JSON object (docs/rules.md).
+    /// One JSON object, a public contract (see the command's page in docs/).
     Json,
-    /// SARIF 2.1.0 for code scanning, with rule metadata.
+    /// SARIF 2.1.0 for code scanning, with rule metadata (help, helpUri, security-severity).
     Sarif,
-    /// GitHub Actions workflow commands (annotations).
+    /// GitHub Actions workflow commands (annotations on the policy files).
     Github,
     /// A pull-request comment.
     Markdown,
@@ -731,18 +722,8 @@ pub struct WhoCanArgs {
     /// Give up on one caller (answer `unknown`) after this many seconds per solver call.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = WhoCanFormat::Text)]
-    pub format: WhoCanFormat,
-}
-
-/// Formats of a who-can report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WhoCanFormat {
-    Text,
-    Json,
-    Sarif,
-    Markdown,
+    #[command(flatten)]
+    pub report: OutputArgs,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use airtight_analysis::deny::{self, DenyIntent, Given, IntentError, IntentVerdic
 use airtight_encodings::diagnostic::Diagnostic;
 use airtight_encodings::span::Span;
 
-use crate::cli::{DenyCheckArgs, Format, Io};
+use crate::cli::{DenyCheckArgs, Io, ReportFormat};
 use crate::exit::Exit;
 use crate::load::world::load_world;
 use crate::load::{load_policy_set, Loader};
@@ -71,14 +71,26 @@ pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
             return Exit::Unknown;
         }
     };
-    let written = match args.query.format {
-        Format::Json => {
-            report::write_json(io.out, &report::deny_check::json::render(&loader, &check))
-        }
-        Format::Text => report::deny_check::text::render(&loader, &check, io.out),
+    // Where a finding with no statement responsible points: the policy files given (a world
+    // has too many to point at).
+    let files: Vec<_> = match &source {
+        Source::Set(set) => set.policies().map(|(_, p)| p.file).collect(),
+        Source::World(_) => Vec::new(),
     };
-    if let Err(e) = written {
-        let _ = writeln!(io.err, "error: cannot write the result: {e}");
+    let written = super::write_report(&args.query.report, io, |format, w| match format {
+        ReportFormat::Text => report::deny_check::text::render(&loader, &check, w),
+        ReportFormat::Json => {
+            report::write_json(w, &report::deny_check::json::render(&loader, &check))
+        }
+        ReportFormat::Sarif => report::write_json(
+            w,
+            &report::deny_check::sarif::render(&loader, &check, &files),
+        ),
+        ReportFormat::Github => report::deny_check::github::render(&loader, &check, &files, w),
+        ReportFormat::Markdown => report::deny_check::markdown::render(&check, w),
+    });
+    if let Err(exit) = written {
+        return exit;
     }
     match check.verdict() {
         IntentVerdict::Violated => Exit::Violated,

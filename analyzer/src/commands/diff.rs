@@ -2,18 +2,20 @@
 //! versions, compare them ([`airtight_analysis::diff`]), render the report, choose the exit
 //! code.
 
+use airtight_analysis::builtin::Baselines;
 use airtight_analysis::diff::report::{
     compare_all, DiffReport, FileDiff, FileOutcome, PolicyPair, PolicyVersion,
 };
 use airtight_encodings::policy::PolicyKind;
 
-use crate::cli::{DiffArgs, DiffFormat, FailOn, Io, KindArg};
+use crate::cli::{DiffArgs, FailOn, Io, KindArg, ReportFormat};
 use crate::exit::Exit;
 use crate::load::config;
 use crate::load::git::from_git;
 use crate::load::pairs::{from_paths, FilePair, Version};
 use crate::load::Loader;
 use crate::report;
+use crate::report::progress::Progress;
 
 /// Runs `airtight diff`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
@@ -50,7 +52,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     };
     let (parsed, skipped) = parse_pairs(pairs, args.kind.map(KindArg::kind), &mut loader);
     let report = DiffReport {
-        files: compare_all(parsed, &baselines, &args.options()),
+        files: compared(parsed, &baselines, args),
         skipped,
         unchanged: 0,
     };
@@ -75,6 +77,14 @@ fn fail_on(args: &DiffArgs, loader: &mut Loader, io: &mut Io<'_>) -> Option<Fail
             })
             .unwrap_or(FailOn::NewAccess),
     )
+}
+
+/// Compares every pair, with a progress bar on a terminal for long runs.
+fn compared(pairs: Vec<PolicyPair>, baselines: &Baselines, args: &DiffArgs) -> Vec<FileDiff> {
+    let progress = Progress::new(pairs.len() as u64, "diff");
+    let files = compare_all(pairs, baselines, &args.options(), &|| progress.step());
+    progress.finish();
+    files
 }
 
 /// A world folder (`docs/world.md`) rather than a folder of policy files.
@@ -106,12 +116,11 @@ fn run_worlds(
         let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
         return Exit::BadInput;
     };
-    let result =
-        airtight_analysis::diff::worlds::compare_worlds(&o, &n, &baselines, &args.options());
+    let (pairs, unchanged) = airtight_analysis::diff::worlds::changed_pairs(&o, &n, &baselines);
     let report = DiffReport {
-        files: result.files,
+        files: compared(pairs, &baselines, args),
         skipped: Vec::new(),
-        unchanged: result.unchanged,
+        unchanged,
     };
     render(&loader, &report, args, fail_on, io)
 }
@@ -126,36 +135,15 @@ fn render(
 ) -> Exit {
     let diagnostics = loader.diagnostics().to_vec();
     let _ = report::emit_diagnostics(loader, &diagnostics, io.err);
-    let written = match args.format {
-        DiffFormat::Text => report::diff::text::render(loader, report, io.out),
-        DiffFormat::Json => report::diff::json::render(loader, report, io.out),
-        DiffFormat::Sarif => report::diff::sarif::render(loader, report, io.out),
-        DiffFormat::Github => report::diff::github::render(loader, report, io.out),
-        DiffFormat::Markdown => report::diff::markdown::render(loader, report, io.out),
-    };
-    if let Err(e) = written {
-        let _ = writeln!(io.err, "error: cannot write the report: {e}");
-    }
-    // `--output FORMAT=PATH`: the same report in more formats, one file each (text without
-    // colour).
-    for (format, path) in &args.output {
-        let mut bytes = Vec::new();
-        let result = match format {
-            DiffFormat::Text => report::diff::text::render(
-                loader,
-                report,
-                &mut codespan_reporting::term::termcolor::NoColor::new(&mut bytes),
-            ),
-            DiffFormat::Json => report::diff::json::render(loader, report, &mut bytes),
-            DiffFormat::Sarif => report::diff::sarif::render(loader, report, &mut bytes),
-            DiffFormat::Github => report::diff::github::render(loader, report, &mut bytes),
-            DiffFormat::Markdown => report::diff::markdown::render(loader, report, &mut bytes),
-        }
-        .and_then(|()| crate::load::output::write_file(path, &bytes));
-        if let Err(e) = result {
-            let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
-            return Exit::BadInput;
-        }
+    let written = super::write_report(&args.report, io, |format, w| match format {
+        ReportFormat::Text => report::diff::text::render(loader, report, w),
+        ReportFormat::Json => report::diff::json::render(loader, report, w),
+        ReportFormat::Sarif => report::diff::sarif::render(loader, report, w),
+        ReportFormat::Github => report::diff::github::render(loader, report, w),
+        ReportFormat::Markdown => report::diff::markdown::render(loader, report, w),
+    });
+    if let Err(exit) = written {
+        return exit;
     }
     for f in &report.files {
         if let FileOutcome::Internal(e) = &f.outcome {

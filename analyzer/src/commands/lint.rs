@@ -9,14 +9,12 @@
 //! error-severity finding); otherwise 1 when a finding at or above `--fail-on` (default:
 //! warning) is left; otherwise 0.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use airtight_analysis::lint::{lint_with, LintedFile, Options};
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::policy::PolicyKind;
-use codespan_reporting::term::termcolor::NoColor;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use codespan_reporting::term::termcolor::WriteColor;
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -26,9 +24,7 @@ use crate::load::config::{relative_path, Config};
 use crate::load::{baseline, config, output, Loader};
 use crate::report;
 use crate::report::lint::{LintReport, Suppressed};
-
-/// Runs below this many files show no progress bar: they finish before one would help.
-const PROGRESS_FROM: usize = 20;
+use crate::report::progress::Progress;
 
 /// Reads and lints one file with the default options. The text stays in the loader's
 /// database, so the findings' spans can be rendered.
@@ -60,20 +56,6 @@ fn options(config: &Config) -> Options {
     }
 }
 
-/// A progress bar on stderr for long runs on a terminal; hidden otherwise (pipes, CI logs,
-/// tests).
-fn progress(len: usize) -> ProgressBar {
-    if len < PROGRESS_FROM || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_prefix("linting");
-    bar
-}
-
 /// Reads every file, then lints them in parallel.
 fn lint_all(
     loader: &mut Loader,
@@ -95,7 +77,8 @@ fn lint_all(
             }
         })
         .collect();
-    let bar = progress(read.len());
+    // On a terminal, a bar on stderr once the run has lasted a second.
+    let bar = Progress::new(read.len() as u64, "lint");
     let loader = &*loader;
     let files = read
         .into_par_iter()
@@ -104,11 +87,11 @@ fn lint_all(
                 Ok(file) => lint_with(&name, loader.source(file), file, kind, options),
                 Err(findings) => unreadable(name, findings),
             };
-            bar.inc(1);
+            bar.step();
             linted
         })
         .collect();
-    bar.finish_and_clear();
+    bar.finish();
     files
 }
 
@@ -159,26 +142,20 @@ fn filter(
     report
 }
 
-/// The report in one format, as bytes (text without colour).
-fn rendered(
+/// Writes the report in one format.
+fn render(
     loader: &Loader,
     report: &LintReport,
     format: ReportFormat,
-) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
+    w: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     match format {
-        ReportFormat::Text => {
-            let mut w = NoColor::new(&mut out);
-            report::lint::text::render(loader, report, &mut w)?;
-        }
-        ReportFormat::Json => {
-            report::write_json(&mut out, &report::lint::json::render(loader, report))?
-        }
-        ReportFormat::Sarif => report::lint::sarif::render(loader, report, &mut out)?,
-        ReportFormat::Github => report::lint::github::render(loader, report, &mut out)?,
-        ReportFormat::Markdown => report::lint::markdown::render(loader, report, &mut out)?,
+        ReportFormat::Text => report::lint::text::render(loader, report, w),
+        ReportFormat::Json => report::write_json(w, &report::lint::json::render(loader, report)),
+        ReportFormat::Sarif => report::lint::sarif::render(loader, report, w),
+        ReportFormat::Github => report::lint::github::render(loader, report, w),
+        ReportFormat::Markdown => report::lint::markdown::render(loader, report, w),
     }
-    Ok(out)
 }
 
 /// The baseline document of every finding: SARIF for a `.sarif` file, airtight JSON otherwise.
@@ -187,7 +164,9 @@ fn baseline_bytes(loader: &Loader, report: &LintReport, path: &Path) -> std::io:
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("sarif"))
     {
-        return rendered(loader, report, ReportFormat::Sarif);
+        let mut out = Vec::new();
+        report::lint::sarif::render(loader, report, &mut out)?;
+        return Ok(out);
     }
     let findings: Vec<serde_json::Value> = report
         .findings()
@@ -267,21 +246,10 @@ pub fn run(args: &LintArgs, io: &mut Io<'_>) -> Exit {
             }
         };
     }
-    let written = match args.format {
-        ReportFormat::Text => report::lint::text::render(&loader, &report, io.out),
-        other => rendered(&loader, &report, other).and_then(|bytes| io.out.write_all(&bytes)),
-    };
-    if let Err(e) = written {
-        // Nothing sensible is left to do if stderr fails too.
-        let _ = writeln!(io.err, "error: cannot write the findings: {e}");
-        return Exit::BadInput;
-    }
-    for (format, path) in &args.output {
-        let result = rendered(&loader, &report, *format).and_then(|b| output::write_file(path, &b));
-        if let Err(e) = result {
-            let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
-            return Exit::BadInput;
-        }
+    if let Err(exit) = super::write_report(&args.report, io, |format, w| {
+        render(&loader, &report, format, w)
+    }) {
+        return exit;
     }
     let fail_on = args
         .fail_on

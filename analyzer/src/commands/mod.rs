@@ -16,7 +16,9 @@ use airtight_analysis::query::{Answer, QueryError, QueryKind, Verdict};
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::policy::{Policy, PolicyKind};
 
-use crate::cli::{Cli, Command, Format, Io, PolicySetArgs, QueryArgs, SidesArgs};
+use codespan_reporting::term::termcolor::{NoColor, WriteColor};
+
+use crate::cli::{Cli, Command, Io, OutputArgs, PolicySetArgs, QueryArgs, ReportFormat, SidesArgs};
 use crate::exit::Exit;
 use crate::load::{load_policy_set, Loader};
 use crate::report;
@@ -43,6 +45,33 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
         Command::Lint(args) => lint::run(&args, io),
         Command::WhoCan(args) => who_can::run(&args, io),
     }
+}
+
+/// Writes a command's report: in `--format` on stdout, then in each `--output FORMAT=PATH` to
+/// its file (text without colour, through the same sanitizer as stdout; each file written whole
+/// or not at all, [`crate::load::output::write_file`]). `render` writes the report in one format.
+///
+/// A report that cannot be written to stdout is said on stderr and the run goes on (the exit
+/// code still tells the verdict); a file that cannot be written is bad input (`Err`, exit 2),
+/// since a CI step would otherwise read a missing or stale report.
+pub fn write_report(
+    outputs: &OutputArgs,
+    io: &mut Io<'_>,
+    render: impl Fn(ReportFormat, &mut dyn WriteColor) -> std::io::Result<()>,
+) -> Result<(), Exit> {
+    if let Err(e) = render(outputs.format, io.out).and_then(|()| io.out.flush()) {
+        let _ = writeln!(io.err, "error: cannot write the report: {e}");
+    }
+    for (format, path) in &outputs.output {
+        let mut bytes = NoColor::new(Vec::new());
+        let result = render(*format, &mut report::sanitize::Sanitized::new(&mut bytes))
+            .and_then(|()| crate::load::output::write_file(path, bytes.get_ref()));
+        if let Err(e) = result {
+            let _ = writeln!(io.err, "error: cannot write {}: {e}", path.display());
+            return Err(Exit::BadInput);
+        }
+    }
+    Ok(())
 }
 
 /// What the two-sided queries share: load both sides, ask, render, exit.
@@ -121,7 +150,7 @@ fn run_two_sided(
                     return Exit::Unknown;
                 }
             };
-            return finish(&loader, kind, &Shown::of_judged(&judged), query.format, io);
+            return finish(&loader, kind, &Shown::of_judged(&judged), query, io);
         }
     }
     if left.identity.is_empty() && left.resource.is_none()
@@ -135,7 +164,7 @@ fn run_two_sided(
             &loader,
             kind,
             &Shown::of_sets(&answer, &[&left, &right]),
-            query.format,
+            query,
             io,
         ),
         Err(e) => {
@@ -200,13 +229,7 @@ fn run_one_sided(
     }
     let Ok(set) = set else { return Exit::BadInput };
     match ask(&set) {
-        Ok(answer) => finish(
-            &loader,
-            kind,
-            &Shown::of_sets(&answer, &[&set]),
-            query.format,
-            io,
-        ),
+        Ok(answer) => finish(&loader, kind, &Shown::of_sets(&answer, &[&set]), query, io),
         Err(e) => {
             // An uncertified model is a bug in airtight, reported loudly and never as a finding.
             let _ = writeln!(io.err, "{e}");
@@ -241,13 +264,7 @@ fn run_in_world(
             }
         };
     match answer {
-        Ok(answer) => finish(
-            &loader,
-            kind,
-            &Shown::of_sets(&answer, &[]),
-            query.format,
-            io,
-        ),
+        Ok(answer) => finish(&loader, kind, &Shown::of_sets(&answer, &[]), query, io),
         Err(e) => {
             let _ = writeln!(io.err, "{e}");
             Exit::Unknown
@@ -273,22 +290,28 @@ fn world_question(
     })
 }
 
+/// Renders a query's answer in every format asked for and picks the exit code.
 fn finish(
     loader: &Loader,
     kind: QueryKind,
     shown: &Shown<'_>,
-    format: Format,
+    query: &QueryArgs,
     io: &mut Io<'_>,
 ) -> Exit {
     let answer = &shown.answer;
-    let written = match format {
-        Format::Text => report::query::text::render(loader, kind, shown, io.out),
-        Format::Json => {
-            report::write_json(io.out, &report::query::json::render(loader, kind, shown))
+    let written = write_report(&query.report, io, |format, w| match format {
+        ReportFormat::Text => report::query::text::render(loader, kind, shown, w),
+        ReportFormat::Json => {
+            report::write_json(w, &report::query::json::render(loader, kind, shown))
         }
-    };
-    if let Err(e) = written {
-        let _ = writeln!(io.err, "error: cannot write the result: {e}");
+        ReportFormat::Sarif => {
+            report::write_json(w, &report::query::sarif::render(loader, kind, shown))
+        }
+        ReportFormat::Github => report::query::github::render(loader, kind, shown, w),
+        ReportFormat::Markdown => report::query::markdown::render(loader, kind, shown, w),
+    });
+    if let Err(exit) = written {
+        return exit;
     }
     match kind.verdict(&answer.outcome) {
         Verdict::Unknown => Exit::Unknown,

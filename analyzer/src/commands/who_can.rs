@@ -5,7 +5,7 @@
 use airtight_analysis::query::{Outcome, QueryOptions};
 use airtight_analysis::who_can::{who_can, WhoCanQuestion};
 
-use crate::cli::{Io, WhoCanArgs, WhoCanFormat};
+use crate::cli::{Io, ReportFormat, WhoCanArgs};
 use crate::exit::Exit;
 use crate::load::world::load_world;
 use crate::load::Loader;
@@ -50,18 +50,19 @@ pub fn run(args: &WhoCanArgs, io: &mut Io<'_>) -> Exit {
             };
         }
     };
-    let written = match args.format {
-        WhoCanFormat::Text => report::who_can::text::render(&loader, &result, io.out),
-        WhoCanFormat::Json => {
-            report::write_json(io.out, &report::who_can::json::render(&loader, &result))
+    let written = super::write_report(&args.report, io, |format, w| match format {
+        ReportFormat::Text => report::who_can::text::render(&loader, &result, w),
+        ReportFormat::Json => {
+            report::write_json(w, &report::who_can::json::render(&loader, &result))
         }
-        WhoCanFormat::Sarif => {
-            report::write_json(io.out, &report::who_can::sarif::render(&loader, &result))
+        ReportFormat::Sarif => {
+            report::write_json(w, &report::who_can::sarif::render(&loader, &result))
         }
-        WhoCanFormat::Markdown => report::who_can::markdown::render(&result, io.out),
-    };
-    if let Err(e) = written {
-        let _ = writeln!(io.err, "error: cannot write the result: {e}");
+        ReportFormat::Github => report::who_can::github::render(&loader, &result, w),
+        ReportFormat::Markdown => report::who_can::markdown::render(&result, w),
+    });
+    if let Err(exit) = written {
+        return exit;
     }
     let unknown = result
         .accesses

@@ -28,6 +28,7 @@
 pub mod aws_cli;
 pub mod deny_check;
 pub mod diff;
+pub mod findings;
 pub mod lint;
 pub mod progress;
 pub mod query;

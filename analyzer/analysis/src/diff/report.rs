@@ -207,11 +207,13 @@ impl DiffReport {
     }
 }
 
-/// Compares every pair, in parallel; the report keeps the pairs' order.
+/// Compares every pair, in parallel; the report keeps the pairs' order. `progress` is called
+/// once per pair compared (from any worker thread).
 pub fn compare_all(
     pairs: Vec<PolicyPair>,
     baselines: &Baselines,
     options: &DiffOptions,
+    progress: &(dyn Fn() + Sync),
 ) -> Vec<FileDiff> {
     pairs
         .into_par_iter()
@@ -239,6 +241,7 @@ pub fn compare_all(
                 },
                 (None, None) => FileOutcome::Invalid,
             };
+            progress();
             FileDiff {
                 path: p.path,
                 kind: p.kind,

@@ -46,6 +46,16 @@ pub fn compare_worlds(
     baselines: &Baselines,
     options: &DiffOptions,
 ) -> WorldDiff {
+    let (pairs, unchanged) = changed_pairs(old, new, baselines);
+    WorldDiff {
+        files: compare_all(pairs, baselines, options, &|| {}),
+        unchanged,
+    }
+}
+
+/// The entries whose policies differ between `old` and `new`, as pairs for
+/// [`compare_all`], and how many entries are the same in both.
+pub fn changed_pairs(old: &World, new: &World, baselines: &Baselines) -> (Vec<PolicyPair>, usize) {
     let mut entries = Vec::new();
     principals(old, new, &baselines.empty, &mut entries);
     resources(old, new, &mut entries);
@@ -77,10 +87,7 @@ pub fn compare_worlds(
             whole_file: false,
         });
     }
-    WorldDiff {
-        files: compare_all(pairs, baselines, options),
-        unchanged,
-    }
+    (pairs, unchanged)
 }
 
 /// Several policies as one: every statement, in order; `None` when there are none.

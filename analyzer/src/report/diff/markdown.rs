@@ -46,13 +46,13 @@ pub fn code(s: &str) -> String {
 }
 
 /// Text for a table cell: a `|` would end the cell even inside code, so it is written `\|`.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
 /// A fenced code block (indented by `indent`) holding one line of `content`; the fence is
 /// longer than any backtick run in it.
-fn fenced(indent: &str, info: &str, content: &str) -> String {
+pub fn fenced(indent: &str, info: &str, content: &str) -> String {
     let fence = "`".repeat((longest_backtick_run(content) + 1).max(3));
     format!("{indent}{fence}{info}\n{indent}{content}\n{indent}{fence}\n")
 }

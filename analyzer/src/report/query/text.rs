@@ -12,7 +12,7 @@ use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 use crate::load::Loader;
 use crate::report::aws_cli::confirm;
 use crate::report::query::json::result_word;
-use crate::report::query::Shown;
+use crate::report::query::{headline, Shown};
 use crate::report::{byte_range, emit, sanitize};
 
 pub fn render(
@@ -22,58 +22,12 @@ pub fn render(
     w: &mut dyn WriteColor,
 ) -> io::Result<()> {
     let answer = &shown.answer;
-    let ms = answer.elapsed.as_millis();
-    let verdict = kind.verdict(&answer.outcome);
-    let (word, color, sentence) = match (verdict, kind) {
-        (Verdict::Yes, QueryKind::Equiv) => (
-            "EQUIVALENT",
-            Color::Green,
-            format!("proved: both sides allow exactly the same requests ({ms} ms)"),
-        ),
-        (Verdict::No, QueryKind::Equiv) => (
-            "DIFFERENT",
-            Color::Red,
-            "a request is allowed by one side and not by the other".to_string(),
-        ),
-        (Verdict::Yes, QueryKind::NoNewAccess) => (
-            "HOLDS",
-            Color::Green,
-            format!("proved: the new policies allow nothing the old ones did not ({ms} ms)"),
-        ),
-        (Verdict::No, QueryKind::NoNewAccess) => (
-            "VIOLATED",
-            Color::Red,
-            "the new policies grant new access".to_string(),
-        ),
-        (Verdict::Yes, QueryKind::Can) => (
-            "YES",
-            Color::Yellow,
-            "such a request is allowed".to_string(),
-        ),
-        (Verdict::No, QueryKind::Can) => (
-            "NO",
-            Color::Green,
-            format!("proved: no request matching the constraints is allowed ({ms} ms)"),
-        ),
-        (Verdict::Yes, QueryKind::Never) => (
-            "HOLDS",
-            Color::Green,
-            format!("proved: none of these actions is granted on these resources ({ms} ms)"),
-        ),
-        (Verdict::No, QueryKind::Never) => {
-            ("VIOLATED", Color::Red, "access is granted".to_string())
-        }
-        (Verdict::Unknown, _) => {
-            let reason = match &answer.outcome {
-                Outcome::Unknown { reason, .. } => reason.as_str(),
-                _ => "",
-            };
-            (
-                "UNKNOWN",
-                Color::Yellow,
-                format!("no answer: {}", sanitize::line(reason)),
-            )
-        }
+    let (word, sentence) = headline(kind, answer);
+    let sentence = sanitize::line(&sentence);
+    let color = match (kind.verdict(&answer.outcome), kind) {
+        (Verdict::Yes, QueryKind::Can) | (Verdict::Unknown, _) => Color::Yellow,
+        (Verdict::Yes, _) | (Verdict::No, QueryKind::Can) => Color::Green,
+        (Verdict::No, _) => Color::Red,
     };
     w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
     write!(w, "{word}")?;
