@@ -1,6 +1,7 @@
 //! Determinism: the same input gives byte-identical output, run after run and whatever the
 //! number of worker threads (`RAYON_NUM_THREADS` = 1, 2, 8, and 8 again), for every format of
-//! every command over the corpus.
+//! every command (text, JSON, SARIF, GitHub annotations, Markdown; `simulate`: text and JSON)
+//! over the corpus.
 //!
 //! The query reports' timings are the only part allowed to differ, so they are redacted before
 //! comparing: `12 ms` in text becomes `N ms`, `"elapsed_ms": 12` in JSON becomes
@@ -81,8 +82,10 @@ fn redaction_touches_only_timings() {
 #[track_caller]
 fn assert_deterministic(dir: &Path, args: &[&str]) {
     let first = run_with_threads(dir, args, THREADS[0]);
+    // GitHub annotations are empty when there is nothing to annotate.
+    let annotations = args.windows(2).any(|w| w == ["--format", "github"]);
     assert!(
-        !first.1.is_empty(),
+        !first.1.is_empty() || annotations,
         "`airtight {}` printed nothing:\n{}",
         args.join(" "),
         first.2
@@ -103,9 +106,12 @@ fn assert_deterministic(dir: &Path, args: &[&str]) {
     }
 }
 
-/// `args` once per output format of the queries.
-fn each_format<'a>(args: &[&'a str]) -> Vec<Vec<&'a str>> {
-    ["text", "json"]
+/// Every format of every command but `simulate`.
+const FORMATS: [&str; 5] = ["text", "json", "sarif", "github", "markdown"];
+
+/// `args` once per output format in `formats`.
+fn each_format<'a>(args: &[&'a str], formats: &[&'a str]) -> Vec<Vec<&'a str>> {
+    formats
         .iter()
         .map(|f| {
             let mut a = args.to_vec();
@@ -118,13 +124,16 @@ fn each_format<'a>(args: &[&'a str]) -> Vec<Vec<&'a str>> {
 #[test]
 fn simulate_is_deterministic() {
     let dir = corpus("scenarios/lambda-qualifiers");
-    for args in each_format(&[
-        "simulate",
-        "--request",
-        "req-my-alias.json",
-        "--identity",
-        "deny-alias-and-function.json",
-    ]) {
+    for args in each_format(
+        &[
+            "simulate",
+            "--request",
+            "req-my-alias.json",
+            "--identity",
+            "deny-alias-and-function.json",
+        ],
+        &["text", "json"],
+    ) {
         assert_deterministic(&dir, &args);
     }
 }
@@ -172,7 +181,7 @@ fn queries_are_deterministic() {
         ],
     ];
     for case in cases {
-        for args in each_format(case) {
+        for args in each_format(case, &FORMATS) {
             assert_deterministic(&dir, &args);
         }
     }
@@ -204,7 +213,24 @@ fn lint_is_deterministic() {
     files.sort();
     let mut args = vec!["lint"];
     args.extend(files.iter().map(String::as_str));
-    for args in each_format(&args) {
+    for args in each_format(&args, &FORMATS) {
+        assert_deterministic(&dir, &args);
+    }
+}
+
+#[test]
+fn who_can_is_deterministic_in_every_format() {
+    let dir = corpus("worlds");
+    let args = [
+        "who-can",
+        "--world",
+        "seeds",
+        "--action",
+        "lambda:InvokeFunction",
+        "--resource",
+        "arn:aws:lambda:us-west-2:123456789012:function:MyFunction",
+    ];
+    for args in each_format(&args, &FORMATS) {
         assert_deterministic(&dir, &args);
     }
 }

@@ -944,3 +944,153 @@ fn sarif_keeps_values_exact_and_escaped() {
         "{v:#}"
     );
 }
+
+/// A policy file whose name and Sid try to close Markdown code, claim a verdict, open HTML and
+/// start workflow commands, with a statement that allows every Lambda action.
+fn hostile_query_dir(test: &str) -> (PathBuf, String) {
+    let dir = scratch(test);
+    let name = "q`|<b>**HOLDS**,x:y\n::error file=forged.json::forged.json".to_string();
+    write(&dir, "empty.json", EMPTY_POLICY);
+    write(
+        &dir,
+        &name,
+        identity_policy(
+            r"A` **HOLDS** ``\n</details>\n::error file=forged.json::forged\r| x |\u001b",
+            "lambda:*",
+            "*",
+        ),
+    );
+    (dir, name)
+}
+
+/// The Markdown of a query or deny-check: outside fenced blocks, no code span is left open,
+/// no verdict, bold text or raw HTML comes from a value, and every fence is closed.
+fn assert_markdown_inert(md: &str, verdict: &str) {
+    let mut fence: Option<usize> = None;
+    for line in md.lines() {
+        let ticks = line.trim_start().chars().take_while(|&c| c == '`').count();
+        if let Some(open) = fence {
+            if ticks >= open {
+                assert_eq!(ticks, open, "a fence closed by a longer one: {line}");
+                fence = None;
+            }
+            continue;
+        }
+        if ticks >= 3 {
+            fence = Some(ticks);
+            continue;
+        }
+        if line.starts_with("<details open><summary>") {
+            assert!(line.ends_with("</summary>"), "{line}");
+            assert_eq!(line.matches('<').count(), 3, "raw HTML: {line}");
+            continue;
+        }
+        let outside =
+            outside_code(line).unwrap_or_else(|| panic!("an open code span: {line}\n{md}"));
+        assert!(!outside.contains("HOLDS"), "{line}\n{md}");
+        assert!(
+            !outside.contains("**") || line.starts_with(verdict) || line.contains(": **"),
+            "{line}\n{md}"
+        );
+        let html = outside.replace("<CODE>", "");
+        assert!(
+            !html.contains('<') || line == "</details>",
+            "raw HTML: {line}"
+        );
+        if line.starts_with("| ") {
+            let cells = outside.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 3, "a value split the row: {line}");
+        }
+    }
+    assert_eq!(fence, None, "an unclosed fence\n{md}");
+}
+
+/// The annotations: one per line, each a workflow command with exactly one property `file=`
+/// naming the hostile file.
+fn assert_annotations_inert(o: &Output) {
+    assert!(!o.stdout.contains(&b'\r'), "{}", describe(o));
+    let out = stdout(o);
+    assert!(!out.is_empty(), "{}", describe(o));
+    for line in out.lines() {
+        assert!(line.starts_with("::error file=q`|"), "{line}");
+        let rest = line.split_once(' ').map(|(_, r)| r).unwrap_or("");
+        let props = rest.split_once("::").map(|(p, _)| p).unwrap_or("");
+        let files = props.split(',').filter(|p| p.starts_with("file=")).count();
+        assert_eq!(files, 1, "{line}");
+    }
+    assert!(
+        out.contains(
+            "file=q`|<b>**HOLDS**%2Cx%3Ay%0A%3A%3Aerror file=forged.json%3A%3Aforged.json,line="
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn query_and_deny_check_reports_cannot_be_forged() {
+    let (dir, name) = hostile_query_dir("query-reports");
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let runs: [(Vec<&str>, &str); 3] = [
+        (vec!["no-new-access", "empty.json", &name], "**VIOLATED**"),
+        (
+            vec![
+                "never",
+                "--identity",
+                &name,
+                "--action",
+                "lambda:InvokeFunction",
+                "--resource",
+                function,
+            ],
+            "**VIOLATED**",
+        ),
+        (
+            vec![
+                "deny-check",
+                "--identity",
+                &name,
+                "--function",
+                function,
+                "--lambda-auth",
+                "current",
+            ],
+            "**VIOLATED**",
+        ),
+    ];
+    for (args, verdict) in runs {
+        let what = args.join(" ");
+        let mut md = args.clone();
+        md.extend(["--format", "markdown"]);
+        let o = run(&dir, &md);
+        assert_eq!(o.status.code(), Some(1), "{what}\n{}", describe(&o));
+        assert_no_raw_controls(&o, &what);
+        assert_markdown_inert(&stdout(&o), verdict);
+        let mut gh = args.clone();
+        gh.extend(["--format", "github"]);
+        let o = run(&dir, &gh);
+        assert_no_raw_controls(&o, &what);
+        assert_annotations_inert(&o);
+        let mut sarif = args.clone();
+        sarif.extend(["--format", "sarif"]);
+        let o = run(&dir, &sarif);
+        assert_no_raw_controls(&o, &what);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{what}: not JSON: {e}\n{}", describe(&o)));
+        let result = &v["runs"][0]["results"][0];
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap_or("");
+        assert!(
+            uri.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~/%".contains(c)),
+            "{uri}"
+        );
+        // SARIF keeps the Sid exact (JSON escapes it).
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("A` **HOLDS** ``\n</details>\n::error")),
+            "{what}: {result}"
+        );
+    }
+}

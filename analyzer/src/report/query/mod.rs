@@ -251,9 +251,15 @@ fn counterexample(
         QueryKind::NoNewAccess => ("OLD", "NEW"),
         _ => ("the left side", "the right side"),
     };
-    let allowing = match &c.right {
-        Some(r) if c.left.decision != Decision::Allow => r,
-        _ => &c.left,
+    let (allowing, side) = match &c.right {
+        Some(r) if c.left.decision != Decision::Allow => (r, 1),
+        _ => (&c.left, 0),
+    };
+    // With no statement of the user's responsible (the root user, a built-in policy next to a
+    // guardrail), the finding points at the policy files of the side that allows.
+    let fallback = match x.sets.get(side) {
+        Some(set) => files_of(std::iter::once(*set)),
+        None => shown.files.clone(),
     };
     let statements: Vec<_> = allowing.deciding.iter().collect();
     let request = crate::report::sanitize::json(&c.request.to_json(), false);
@@ -291,7 +297,7 @@ fn counterexample(
     Finding {
         rule,
         message,
-        locations: findings::locations(loader, &statements, &shown.files),
+        locations: findings::locations(loader, &statements, &fallback),
         identity,
     }
 }
