@@ -97,7 +97,7 @@ const EQUIV_EXAMPLES: &str = "Examples:
 const NO_NEW_ACCESS_EXAMPLES: &str = "Examples:
   airtight no-new-access old.json new.json
   airtight no-new-access --old-identity a.json --new-identity b.json --boundary boundary.json
-  airtight no-new-access old.json new.json --max-counterexamples 3 --format json";
+  airtight no-new-access old.json new.json --max-counterexamples 3 --format json --output sarif=airtight.sarif";
 
 const CAN_EXAMPLES: &str = "Examples:
   airtight can --resource-policy fn.json --action lambda:InvokeFunction --not-principal 'arn:aws:iam::123456789012:*'
@@ -112,12 +112,12 @@ const NEVER_EXAMPLES: &str = "Examples:
 const DENY_CHECK_EXAMPLES: &str = "Examples:
   airtight deny-check \"nobody but role/ops may invoke my-function alias prod\" --identity deny.json --resource-policy fn.json
   airtight deny-check \"nobody may invoke my-function via its url\" --resource-policy fn.json
-  airtight deny-check --identity deny.json --function arn:aws:lambda:us-west-2:123456789012:function:my-function --qualifier my-alias";
+  airtight deny-check --identity deny.json --function arn:aws:lambda:us-west-2:123456789012:function:my-function --qualifier my-alias --format github --output markdown=comment.md";
 
 const DIFF_EXAMPLES: &str = "Examples:
   airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
-  airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif";
+  airtight diff --git origin/main..HEAD policies --format github --output sarif=airtight.sarif --output markdown=comment.md";
 
 const WHO_CAN_EXAMPLES: &str = "Examples:
   airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias
