@@ -19,6 +19,7 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
 
+use crate::budget::{Budget, BudgetError, Stage};
 use crate::glob::{fold, Glob, GlobToken};
 
 /// Restrictions on the strings of a variable.
@@ -49,6 +50,9 @@ pub struct Class {
 pub enum PartitionError {
     #[error("more than {limit} automaton states")]
     TooManyStates { limit: usize },
+    /// The deadline passed, or the automaton outgrew its share of the memory budget.
+    #[error(transparent)]
+    Budget(#[from] BudgetError),
 }
 
 /// Sparse product state, flat in one allocation shared by the node list and its index: for
@@ -59,12 +63,36 @@ type State = Rc<[u64]>;
 /// Characters tried, in order, as the representative of "any other character".
 const OTHERS: &str = "xyzqwkjvbgpfhmtuoinlrcdesa0123456789-_.";
 
-/// Computes the classes of `globs` over the strings of `domain`.
+/// Computes the classes of `globs` over the strings of `domain`, with no deadline and no
+/// memory budget (see [`partition_within`]).
 pub fn partition(
     globs: &[Glob],
     domain: &Domain,
     state_limit: usize,
 ) -> Result<Partition, PartitionError> {
+    partition_within(
+        globs,
+        domain,
+        state_limit,
+        &Budget::unlimited(),
+        u64::MAX,
+        &|| Stage::Rewriting,
+    )
+}
+
+/// Computes the classes of `globs` over the strings of `domain`, within `budget`: the deadline
+/// is checked at every state, and the automaton's memory (its states, edges and the links
+/// that spell witnesses) is counted against the budget, capped at `memory_cap` bytes for this
+/// partition. Errors name `stage`.
+pub fn partition_within(
+    globs: &[Glob],
+    domain: &Domain,
+    state_limit: usize,
+    budget: &Budget,
+    memory_cap: u64,
+    stage: &dyn Fn() -> Stage,
+) -> Result<Partition, PartitionError> {
+    let mut memory = budget.reservation_capped(memory_cap);
     let mut start: Vec<u64> = Vec::new();
     for (i, g) in globs.iter().enumerate() {
         start.push(i as u64);
@@ -77,12 +105,14 @@ pub fn partition(
     let mut parents: Vec<Option<(usize, char)>> = Vec::new();
     let mut edges: Vec<Vec<(char, usize)>> = Vec::new();
     let mut queue = VecDeque::new();
+    memory.grow(node_bytes(&start), stage)?;
     ids.insert((start.clone(), 0), 0);
     nodes.push((start, 0));
     parents.push(None);
     edges.push(Vec::new());
     queue.push_back(0usize);
     while let Some(u) = queue.pop_front() {
+        budget.check(stage)?;
         let (state, len) = nodes[u].clone();
         let index = StepIndex::new(globs, &state);
         for c in alphabet(globs, &state, domain) {
@@ -95,6 +125,7 @@ pub fn partition(
                     if nodes.len() >= state_limit {
                         return Err(PartitionError::TooManyStates { limit: state_limit });
                     }
+                    memory.grow(node_bytes(&key.0), stage)?;
                     let v = nodes.len();
                     ids.insert(key.clone(), v);
                     nodes.push(key);
@@ -104,13 +135,16 @@ pub fn partition(
                     v
                 }
             };
+            memory.grow(EDGE_BYTES, stage)?;
             edges[u].push((c, v));
         }
     }
+    drop(ids);
     // Up to two distinct strings per node (worklist to a fixpoint), each a link to a string of
     // the node it extends. The product automaton is deterministic, so every string reaches one
     // node, and two links spell the same string only if they are the same link.
     let mut strings: Vec<Vec<Link>> = vec![Vec::new(); nodes.len()];
+    memory.grow(nodes.len() as u64 * LINK_BYTES, stage)?;
     strings[0].push(Link::Empty);
     let mut work: VecDeque<usize> = (0..nodes.len()).collect();
     while let Some(u) = work.pop_front() {
@@ -141,6 +175,7 @@ pub fn partition(
             Some(&k) => k,
             None => {
                 let witness = spell_path(&parents, u);
+                memory.grow(witness.len() as u64 + globs.len() as u64, stage)?;
                 classes.push(Class {
                     members: members.clone(),
                     witness,
@@ -151,6 +186,7 @@ pub fn partition(
             }
         };
         if classes[k].second.is_none() {
+            budget.check(stage)?;
             let witness = &classes[k].witness;
             classes[k].second = (0..strings[u].len())
                 .map(|which| spell(&strings, u, which))
@@ -158,6 +194,12 @@ pub fn partition(
         }
     }
     Ok(Partition { classes })
+}
+
+/// The bytes one automaton node holds: its state, the index's slot, its parent link and its
+/// edge list.
+fn node_bytes(state: &[u64]) -> u64 {
+    8 * state.len() as u64 + 128
 }
 
 /// The number of bitset words of `g`'s position sets.
@@ -181,6 +223,11 @@ fn entries<'s>(
         Some(entry)
     })
 }
+
+/// The bytes of one edge.
+const EDGE_BYTES: u64 = 16;
+/// The bytes of one node's string links.
+const LINK_BYTES: u64 = 56;
 
 /// One of the (at most two) strings kept for a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,9 +7,12 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
+use std::time::Duration;
+
 use airtight_analysis::builtin::ALLOW_ALL;
 use airtight_analysis::diff::compare::{compare, judged_set, DiffOptions};
 use airtight_analysis::query::{no_new_access, Outcome, QueryOptions};
+use airtight_encodings::budget::{Budget, DEFAULT_MEMORY};
 use airtight_encodings::policy::PolicyKind;
 use common::{corpus, history, parse};
 use rayon::prelude::*;
@@ -23,19 +26,20 @@ fn split_diff_agrees_with_whole_policy_queries() {
     let pairs: Vec<_> = history(&root).into_iter().step_by(20).collect();
     assert!(pairs.len() > 100, "only {} pairs", pairs.len());
     let allow_all = parse(ALLOW_ALL.text).expect("the allow-all policy parses");
-    let options = DiffOptions {
-        timeout_ms: 20_000,
+    // One budget per question.
+    let diff_options = || DiffOptions {
+        budget: Budget::new(Duration::from_secs(20), DEFAULT_MEMORY),
         max_examples: 1,
     };
-    let query_options = QueryOptions {
-        timeout_ms: 20_000,
+    let query_options = || QueryOptions {
+        budget: Budget::new(Duration::from_secs(20), DEFAULT_MEMORY),
         max_counterexamples: 1,
     };
     let results: Vec<Result<(bool, usize), String>> = pairs
         .par_iter()
         .map(|p| {
             let kind = PolicyKind::detect(&p.new);
-            let diff = compare(&p.old, &p.new, kind, &allow_all, &options)
+            let diff = compare(&p.old, &p.new, kind, &allow_all, &diff_options())
                 .map_err(|e| format!("{}: {e}", p.name))?;
             if diff.unknown.is_some() {
                 return Ok((false, 0));
@@ -52,7 +56,7 @@ fn split_diff_agrees_with_whole_policy_queries() {
                     "removed access",
                 ),
             ] {
-                let whole = no_new_access(from, to, &query_options)
+                let whole = no_new_access(from, to, &query_options())
                     .map_err(|e| format!("{}: {e}", p.name))?;
                 let whole_found = match whole.outcome {
                     Outcome::Found => true,

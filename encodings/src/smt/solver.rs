@@ -4,13 +4,23 @@
 //! z3 0.22 values are not `Send` and live in an implicit per-thread context: every call builds
 //! its Z3 objects on the calling thread from the plain-data IR and returns plain data, so
 //! queries can run on rayon workers.
+//!
+//! Every call works within a [`Budget`]: each `check` gets the time left as Z3's `timeout`,
+//! lowering checks the deadline as it goes, and Z3's allocator is given the budget's memory
+//! limit as its high watermark (a soft limit its solvers check as they work, answering
+//! `unknown` with "memout" when above it). Z3's "timeout", "canceled" and "memout" answers
+//! become `unknown` reasons that name the deadline or the memory budget.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use z3::ast::{Bool, Int, Regexp, String as ZString};
 use z3::{Params, SatResult, Solver};
 
 use super::term::{Term, Vars};
+use crate::budget::{Budget, Stage};
 use crate::condition::Cmp;
 use crate::glob::{Glob, GlobToken};
 
@@ -28,9 +38,11 @@ pub enum Outcome {
     Unknown(String),
 }
 
-/// Decides the conjunction of `assertions` over `vars` (which must hold no string atoms).
+/// Decides the conjunction of `assertions` over `vars` (which must hold no string atoms),
+/// within `timeout_ms` milliseconds.
 pub fn solve(vars: &Vars, assertions: &[Term], timeout_ms: u64) -> Outcome {
-    solve_preferring(vars, assertions, &[], &BTreeMap::new(), timeout_ms)
+    let budget = Budget::new(Duration::from_millis(timeout_ms), u64::MAX);
+    solve_preferring(vars, assertions, &[], &BTreeMap::new(), &budget)
 }
 
 /// Like [`solve`], and when satisfiable, also satisfies as many of `preferences` as it can,
@@ -45,8 +57,9 @@ pub fn solve_preferring(
     assertions: &[Term],
     preferences: &[Term],
     strings: &BTreeMap<u32, Vec<Glob>>,
-    timeout_ms: u64,
+    budget: &Budget,
 ) -> Outcome {
+    limit_memory(budget.memory_limit());
     // z3 0.22 keeps one implicit context per thread, so repeated queries on a rayon worker
     // reuse it instead of paying for a new context each time.
     let ints: Vec<Int> = (0..vars.ints.len())
@@ -58,9 +71,6 @@ pub fn solve_preferring(
     // A logic-specific solver skips the general-purpose preprocessing, which dominates on the
     // small problems partitioning produces.
     let solver = Solver::new_for_logic("QF_LIA").unwrap_or_default();
-    let mut params = Params::new();
-    params.set_u32("timeout", u32::try_from(timeout_ms).unwrap_or(u32::MAX));
-    solver.set_params(&params);
     for (i, info) in vars.ints.iter().enumerate() {
         solver.assert(ints[i].ge(Int::from_i128(info.lo)));
         solver.assert(ints[i].le(Int::from_i128(info.hi)));
@@ -78,10 +88,15 @@ pub fn solve_preferring(
         bools: &bools,
         strs: &strs,
         globs: strings,
+        budget,
+        lowered: Cell::new(0),
     };
     for t in assertions {
         match lower(t, &env) {
             Some(b) => solver.assert(&b),
+            None if budget.expired() => {
+                return Outcome::Unknown(budget.deadline_error(Stage::Lowering).to_string())
+            }
             None => return Outcome::Unknown("internal: a string atom reached the solver".into()),
         }
     }
@@ -117,22 +132,19 @@ pub fn solve_preferring(
             None => Outcome::Unknown("the solver returned no model".into()),
         }
     };
-    let mut best = match solver.check() {
-        SatResult::Unsat => return Outcome::Unsat,
-        SatResult::Unknown => {
-            return Outcome::Unknown(
-                solver
-                    .get_reason_unknown()
-                    .unwrap_or_else(|| "unknown".into()),
-            )
-        }
-        SatResult::Sat => read(&solver),
+    let mut best = match check(&solver, budget) {
+        Some(SatResult::Unsat) => return Outcome::Unsat,
+        Some(SatResult::Sat) => read(&solver),
+        Some(SatResult::Unknown) => return Outcome::Unknown(unknown_reason(&solver, budget)),
+        None => return Outcome::Unknown(budget.deadline_error(Stage::Solving).to_string()),
     };
+    // Preferences only pick a more readable model: once the deadline has passed, the model
+    // found so far is the answer.
     for p in preferences {
-        let Some(b) = lower(p, &env) else { continue };
+        let Some(b) = lower(p, &env) else { break };
         solver.push();
         solver.assert(&b);
-        if solver.check() == SatResult::Sat {
+        if check(&solver, budget) == Some(SatResult::Sat) {
             best = read(&solver);
         } else {
             solver.pop(1);
@@ -141,14 +153,74 @@ pub fn solve_preferring(
     best
 }
 
+/// `solver.check()` with the time left as its timeout; `None` when no time is left.
+fn check(solver: &Solver, budget: &Budget) -> Option<SatResult> {
+    let left = budget.remaining().as_millis();
+    if left == 0 {
+        return None;
+    }
+    let mut params = Params::new();
+    params.set_u32("timeout", u32::try_from(left).unwrap_or(u32::MAX));
+    solver.set_params(&params);
+    Some(solver.check())
+}
+
+/// Why Z3 answered `unknown`, in the budget's words when it ran out of time or memory.
+fn unknown_reason(solver: &Solver, budget: &Budget) -> String {
+    let reason = solver
+        .get_reason_unknown()
+        .unwrap_or_else(|| "unknown".into());
+    if reason.contains("timeout") || reason.contains("canceled") || budget.expired() {
+        budget.deadline_error(Stage::Solving).to_string()
+    } else if reason.contains("memout") || reason.contains("memory") {
+        budget.memory_error(Stage::Solving).to_string()
+    } else {
+        reason
+    }
+}
+
+/// Gives Z3's allocator `limit` bytes as its high watermark (process-wide; set again only
+/// when the limit changes). Z3's solvers check it as they work and give up with "memout".
+fn limit_memory(limit: u64) {
+    static SET: AtomicU64 = AtomicU64::new(u64::MAX);
+    if SET.swap(limit, Ordering::Relaxed) == limit {
+        return;
+    }
+    // Z3 4.8.12 reads the watermark in bytes (its help says megabytes), as a 32-bit unsigned
+    // number; 0 means no limit.
+    let bytes = if limit == u64::MAX {
+        0
+    } else {
+        limit.clamp(1, u64::from(u32::MAX))
+    };
+    z3::set_global_param("memory_high_watermark", &bytes.to_string());
+}
+
 struct Env<'a> {
     ints: &'a [Int],
     bools: &'a [Bool],
     strs: &'a BTreeMap<u32, ZString>,
     globs: &'a BTreeMap<u32, Vec<Glob>>,
+    budget: &'a Budget,
+    /// Nodes lowered so far (the deadline is checked every few thousand).
+    lowered: Cell<u64>,
 }
 
+impl Env<'_> {
+    /// Counts one lowered node; `false` once the deadline has passed.
+    fn tick(&self) -> bool {
+        let n = self.lowered.get() + 1;
+        self.lowered.set(n);
+        !n.is_multiple_of(4096) || !self.budget.expired()
+    }
+}
+
+/// `t` as a Z3 boolean; `None` for a string atom without a string variable, or once the
+/// deadline has passed ([`Env::tick`]).
 fn lower(t: &Term, env: &Env) -> Option<Bool> {
+    if !env.tick() {
+        return None;
+    }
     Some(match t {
         Term::Const(b) => Bool::from_bool(*b),
         Term::Var(v) => env.bools[v.0 as usize].clone(),

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use airtight_encodings::budget::Budget;
 use airtight_encodings::eval::{evaluate, Decision, Evaluation, PolicySet};
 use airtight_encodings::policy::{Policy, PolicyKind};
 use airtight_encodings::request::Request;
@@ -16,18 +17,20 @@ use super::split::parts;
 use super::summary::{summarise, Summary};
 use crate::query::{self, Outcome, QueryError, QueryOptions};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DiffOptions {
-    /// Per solver call.
-    pub timeout_ms: u64,
+    /// The deadline and memory budget, shared by every question asked with these options:
+    /// one budget for a whole [`super::report::compare_all`] run (every file), as the CLI does.
+    pub budget: Budget,
     /// Examples to show per direction.
     pub max_examples: usize,
 }
 
 impl Default for DiffOptions {
+    /// The default budget (10 s from now, 2 GiB) and three examples per direction.
     fn default() -> DiffOptions {
         DiffOptions {
-            timeout_ms: 10_000,
+            budget: Budget::default(),
             max_examples: 3,
         }
     }
@@ -201,7 +204,7 @@ fn direction(
             &judged_set(&part.old, kind, allow_all),
             &judged_set(&part.new, kind, allow_all),
             &QueryOptions {
-                timeout_ms: options.timeout_ms,
+                budget: options.budget.clone(),
                 max_counterexamples: wanted,
             },
         )?;
