@@ -24,6 +24,11 @@ use crate::budget::{Budget, Stage};
 use crate::condition::Cmp;
 use crate::glob::{Glob, GlobToken};
 
+/// The longest pattern handed to Z3's string solver. Z3 4.8.12 decides none this long in
+/// seconds, and its regular-expression code recurses on the pattern's length: 10,000
+/// characters overflow a 2 MiB thread stack (rayon's), 20,000 the main thread's 8 MiB.
+pub const MAX_STRING_PATTERN: usize = 1_000;
+
 /// What the solver said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -60,6 +65,16 @@ pub fn solve_preferring(
     budget: &Budget,
 ) -> Outcome {
     limit_memory(budget.memory_limit());
+    if let Some(long) = strings
+        .values()
+        .flatten()
+        .map(|g| g.tokens.len())
+        .find(|&n| n > MAX_STRING_PATTERN)
+    {
+        return Outcome::Unknown(format!(
+            "a pattern of {long} characters is too long for the string solver (at most {MAX_STRING_PATTERN})"
+        ));
+    }
     // z3 0.22 keeps one implicit context per thread, so repeated queries on a rayon worker
     // reuse it instead of paying for a new context each time.
     let ints: Vec<Int> = (0..vars.ints.len())
