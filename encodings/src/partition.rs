@@ -317,12 +317,38 @@ fn set(b: &mut [u64], p: usize) {
 /// Epsilon closure over run tokens.
 fn closed(g: &Glob, b: &[u64]) -> Vec<u64> {
     let mut out = b.to_vec();
-    for p in 0..g.tokens.len() {
-        if has(&out, p) && g.tokens[p].is_run() {
-            set(&mut out, p + 1);
+    // Positions in increasing order, so a position a run adds is visited after it; only the
+    // set bits are visited (a long literal has one live position among thousands).
+    for w in 0..out.len() {
+        let mut bits = out[w];
+        while bits != 0 {
+            let p = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if p < g.tokens.len() && g.tokens[p].is_run() {
+                set(&mut out, p + 1);
+                if (p + 1) / 64 == w {
+                    bits |= 1 << ((p + 1) % 64);
+                }
+            }
         }
     }
     out
+}
+
+/// The positions of a glob's position set that hold a token (the set bits below `len`).
+fn live(b: &[u64], len: usize) -> impl Iterator<Item = usize> + '_ {
+    b.iter().enumerate().flat_map(move |(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let p = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(p)
+        })
+        .filter(move |&p| p < len)
+    })
 }
 
 /// Which live globs can consume which character at one state: globs with a wildcard at a live
@@ -346,10 +372,7 @@ impl StepIndex {
         for (i, at, b) in entries(globs, state) {
             let g = &globs[i];
             let mut wild = false;
-            for p in 0..g.tokens.len() {
-                if !has(b, p) {
-                    continue;
-                }
+            for p in live(b, g.tokens.len()) {
                 match g.tokens[p] {
                     GlobToken::Char(x) => {
                         let map = if g.case_insensitive {
@@ -390,8 +413,8 @@ impl StepIndex {
             let c = fold(c, g.case_insensitive);
             let mut nb = vec![0u64; b.len()];
             let mut any = false;
-            for p in 0..g.tokens.len() {
-                if has(b, p) && g.tokens[p].accepts(c) {
+            for p in live(b, g.tokens.len()) {
+                if g.tokens[p].accepts(c) {
                     set(&mut nb, if g.tokens[p].is_run() { p } else { p + 1 });
                     any = true;
                 }
@@ -420,10 +443,7 @@ fn alphabet(globs: &[Glob], state: &[u64], domain: &Domain) -> Vec<char> {
     let mut folded: BTreeSet<char> = BTreeSet::new();
     for (i, _, b) in entries(globs, state) {
         let g = &globs[i];
-        for p in 0..g.tokens.len() {
-            if !has(b, p) {
-                continue;
-            }
+        for p in live(b, g.tokens.len()) {
             match g.tokens[p] {
                 GlobToken::Char(x) => {
                     literal.insert(x);
