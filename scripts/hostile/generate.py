@@ -12,6 +12,8 @@ query has to look at the patterns that make the row expensive:
   mixed        ForAnyValue and ForAllValues on one key, 10 statements x 20 values each
   long10000    a 10,000-character condition value (a prefix on one side, a suffix on the other)
   long40000    the same with 40,000 characters
+  lit10000     a 10,000-character StringEquals value, one character different on the other side
+  lit40000     the same with 40,000 characters
   longres      a 40,000-character resource pattern
   favlike      ForAllValues:StringLike with 100 infix values
 """
@@ -71,6 +73,11 @@ def main(folder):
             return [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
                      "Condition": {"StringLike": {"aws:PrincipalTag/x": value}}}]
         write(folder, f"long{n}", tag(v + "*"), tag("*" + v))
+        literal = "b" * n
+        def equals(value):
+            return [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:PrincipalTag/x": value}}}]
+        write(folder, f"lit{n}", equals(literal), equals(literal[:-1] + "c"))
     v = "a" * 40000
     write(folder, "longres",
           [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::" + v + "*"}],

@@ -45,5 +45,7 @@ run keys-equiv        equiv keys_old.json keys_new.json
 run mixed-equiv       equiv mixed_old.json mixed_new.json
 run long10000-equiv   equiv long10000_old.json long10000_new.json
 run long40000-equiv   equiv long40000_old.json long40000_new.json
+run lit10000-equiv    equiv lit10000_old.json lit10000_new.json
+run lit40000-equiv    equiv lit40000_old.json lit40000_new.json
 run longres-equiv     equiv longres_old.json longres_new.json
 run favlike-equiv     equiv favlike_old.json favlike_new.json
