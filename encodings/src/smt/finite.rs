@@ -235,12 +235,16 @@ fn subject(vars: &Vars, members: &[StrVar]) -> String {
     let name = members
         .first()
         .map_or("", |m| vars.strs[m.0 as usize].name.as_str());
-    let head = name.split(['.', '[']).next().unwrap_or(name);
-    match head {
-        "action" => "action".into(),
-        "resource" | "resource_account" => "resource".into(),
-        "principal" => "principal".into(),
-        key => format!("`{key}`"),
+    if name == "action" {
+        "action".into()
+    } else if name == "resource_account" || name.starts_with("resource.") {
+        "resource".into()
+    } else if name.starts_with("principal.") {
+        "principal".into()
+    } else {
+        // A condition key, or one element (`key[i]`) of a multivalued one.
+        let key = name.rsplit_once('[').map_or(name, |(key, _)| key);
+        format!("`{key}`")
     }
 }
 

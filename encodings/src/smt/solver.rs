@@ -156,7 +156,10 @@ pub fn solve_preferring(
     // Preferences only pick a more readable model: once the deadline has passed, the model
     // found so far is the answer.
     for p in preferences {
-        let Some(b) = lower(p, &env) else { break };
+        if budget.expired() {
+            break;
+        }
+        let Some(b) = lower(p, &env) else { continue };
         solver.push();
         solver.assert(&b);
         if check(&solver, budget) == Some(SatResult::Sat) {
