@@ -80,6 +80,10 @@ pub enum Command {
     /// with every parser diagnostic.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Who in a world can perform an action on a resource: every principal, root user and
+    /// outside class (another account, a service, anonymous), each with a certified example.
+    #[command(after_help = WHO_CAN_EXAMPLES)]
+    WhoCan(WhoCanArgs),
 }
 
 const SIMULATE_EXAMPLES: &str = "Examples:
@@ -116,6 +120,11 @@ const DIFF_EXAMPLES: &str = "Examples:
   airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
   airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif";
+
+const WHO_CAN_EXAMPLES: &str = "Examples:
+  airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias
+  airtight who-can --world ./snapshot --action 'lambda:Update*' --resource arn:aws:lambda:us-east-1:111122223333:function:api --format json
+  airtight who-can --world ./snapshot --action lambda:InvokeFunction --resource arn:aws:lambda:us-east-1:111122223333:function:api:prod --lambda-auth both --format markdown";
 
 const LINT_EXAMPLES: &str = "Examples:
   airtight lint function-policy.json
@@ -208,6 +217,17 @@ pub struct SimulateArgs {
 
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// With --world: the caller, instead of the request's principal.
+    #[arg(long, value_name = "ARN", requires = "world")]
+    pub principal: Option<String>,
+    /// Explain the decision statement by statement: for each, whether its action, resource,
+    /// principal and every condition matched, with the request's values.
+    #[arg(long)]
+    pub explain: bool,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -470,6 +490,10 @@ pub struct EquivArgs {
 pub struct CanArgs {
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// Action pattern the request must match (repeatable; any of them).
     #[arg(long, value_name = "PATTERN")]
     pub action: Vec<String>,
@@ -501,6 +525,10 @@ pub struct CanArgs {
 pub struct NeverArgs {
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// Action pattern that must never be granted (repeatable).
     #[arg(long, value_name = "PATTERN", required = true)]
     pub action: Vec<String>,
@@ -550,6 +578,10 @@ pub struct DenyCheckArgs {
     pub sentence: Option<String>,
     #[command(flatten)]
     pub policies: PolicySetArgs,
+    /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
+    /// root user and outside caller of the world is asked.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]
+    pub world: Option<PathBuf>,
     /// The function: its unqualified ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
     #[arg(long, value_name = "ARN", required_unless_present_any = ["intent", "sentence"])]
     pub function: Option<String>,
@@ -660,6 +692,44 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// `airtight who-can`.
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The world folder (see docs/world.md): org.json, accounts/<id>/gaad.json, Lambda policies.
+    #[arg(long, value_name = "DIR")]
+    pub world: PathBuf,
+    /// The action (repeatable; any of them; patterns allowed).
+    #[arg(long, value_name = "ACTION", required = true)]
+    pub action: Vec<String>,
+    /// The resource's ARN (a function, or an alias or version of it).
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// Lambda qualifier authorization, for an alias or version: under `legacy` (or `both`) a
+    /// call with the unqualified function and `Qualifier` is asked too.
+    #[arg(long, value_enum, default_value_t = LambdaAuthArg::Current)]
+    pub lambda_auth: LambdaAuthArg,
+    /// The whole question, every caller, gets this many seconds: once they have passed, each
+    /// caller not yet decided answers `unknown` (exit 3); callers already found are shown.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Memory for the whole question, as for the queries: what airtight counts (string
+    /// automata, terms) and Z3's own allocations. K, M, G and T are powers of 1024.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub memory: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// Formats of a report that CI reads too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
 }
 
 #[cfg(test)]

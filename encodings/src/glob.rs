@@ -362,6 +362,28 @@ pub fn fold(c: char, case_insensitive: bool) -> char {
     }
 }
 
+/// Every character that [`fold`] maps to `c` when case-insensitive: `c` itself when it is
+/// already folded, and its other case forms (`K` and the Kelvin sign `\u{212A}` for `k`). A
+/// case-insensitive literal `c` in a glob accepts exactly these characters.
+pub fn case_variants(c: char) -> impl Iterator<Item = char> {
+    static PREIMAGES: std::sync::OnceLock<std::collections::HashMap<char, Vec<char>>> =
+        std::sync::OnceLock::new();
+    let table = PREIMAGES.get_or_init(|| {
+        let mut table: std::collections::HashMap<char, Vec<char>> =
+            std::collections::HashMap::new();
+        for x in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let f = fold(x, true);
+            if f != x {
+                table.entry(f).or_default().push(x);
+            }
+        }
+        table
+    });
+    std::iter::once(c)
+        .filter(|c| fold(*c, true) == *c)
+        .chain(table.get(&c).into_iter().flatten().copied())
+}
+
 /// Folds a whole string with [`fold`].
 pub fn fold_str(s: &str, case_insensitive: bool) -> String {
     s.chars().map(|c| fold(c, case_insensitive)).collect()
@@ -370,6 +392,21 @@ pub fn fold_str(s: &str, case_insensitive: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_variants_are_the_preimages_of_fold() {
+        let variants = |c: char| case_variants(c).collect::<Vec<char>>();
+        assert_eq!(variants('k'), vec!['k', 'K', '\u{212A}']);
+        assert_eq!(variants('a'), vec!['a', 'A']);
+        assert_eq!(variants(':'), vec![':']);
+        // `A` is not a folded character: nothing folds to it.
+        assert!(variants('A').is_empty());
+        for c in ['k', 's', 'é', 'ß', 'i', 'σ'] {
+            for v in case_variants(c) {
+                assert_eq!(fold(v, true), c, "{v:?}");
+            }
+        }
+    }
 
     #[test]
     fn intersection_of_globs() {

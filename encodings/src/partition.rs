@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
 
 use crate::budget::{Budget, BudgetError, Stage};
-use crate::glob::{fold, Glob, GlobToken};
+use crate::glob::{case_variants, fold, Glob, GlobToken};
 
 /// Restrictions on the strings of a variable.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -287,6 +287,79 @@ pub fn pick_witness(globs: &[Glob], domain: &Domain, class: &Class, candidates: 
         .unwrap_or_else(|| class.witness.clone())
 }
 
+/// An alphabet that loses nothing for `globs`: up to `per_behaviour` characters (all of them,
+/// when fewer behave so) for each way a single character can behave in the globs' tokens.
+///
+/// A token tells characters apart only by equality with its literal (after folding, for a
+/// case-insensitive glob) or, for a colon-free wildcard, by being `:`. So a character that is
+/// no literal, not `:` and folds to no case-insensitive literal behaves like every other such
+/// character; the candidates are the literals, their case variants, `:`, and `per_behaviour`
+/// characters that are none of these. Of candidates that behave alike, the most readable are
+/// kept.
+///
+/// Replacing each character of a string by one that behaves alike keeps every membership, so
+/// strings over this alphabet realize every membership vector. More: a set of strings that
+/// all have one vector has, over this alphabet, at least as many members as it has over all
+/// of Unicode, up to `per_behaviour` — so `per_behaviour` variables that must be pairwise
+/// different strings of one class still can be (pick, per string, other characters of the
+/// same behaviour). This is what lets a solver work over a small alphabet without losing a
+/// model.
+pub fn representatives(globs: &[Glob], per_behaviour: usize) -> Vec<char> {
+    let per_behaviour = per_behaviour.max(1);
+    let mut tests: BTreeSet<(GlobToken, bool)> = BTreeSet::new();
+    let mut candidates: BTreeSet<char> = BTreeSet::new();
+    for g in globs {
+        for t in &g.tokens {
+            match t {
+                GlobToken::Char(x) => {
+                    tests.insert((*t, g.case_insensitive));
+                    candidates.insert(*x);
+                    if g.case_insensitive {
+                        candidates.extend(case_variants(*x));
+                    }
+                }
+                GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => {
+                    tests.insert((*t, false));
+                    candidates.insert(':');
+                }
+                GlobToken::AnyChar | GlobToken::AnyRun => {}
+            }
+        }
+    }
+    // Every character that behaves unlike "none of the above" is a candidate already: it is a
+    // literal, folds to one, or is `:`.
+    let unlike_every_literal = |c: &char| {
+        *c != ':'
+            && tests.iter().all(|(t, ci)| match t {
+                GlobToken::Char(x) => *x != fold(*c, *ci),
+                _ => true,
+            })
+    };
+    let others: Vec<char> = OTHERS
+        .chars()
+        .chain((0x21u32..).filter_map(char::from_u32))
+        .filter(|c| !candidates.contains(c) && unlike_every_literal(c))
+        .take(per_behaviour)
+        .collect();
+    let behaviour = |c: char| -> Vec<bool> {
+        tests
+            .iter()
+            .map(|(t, ci)| t.accepts(fold(c, *ci)))
+            .collect()
+    };
+    let mut ordered: Vec<char> = candidates.into_iter().chain(others).collect();
+    ordered.sort_by_key(|c| (readability(*c), *c));
+    let mut kept: HashMap<Vec<bool>, usize> = HashMap::new();
+    ordered
+        .into_iter()
+        .filter(|c| {
+            let n = kept.entry(behaviour(*c)).or_default();
+            *n += 1;
+            *n <= per_behaviour
+        })
+        .collect()
+}
+
 /// Lower is tried first: lowercase letters, digits, `-_.`, `/`, uppercase, `:`, the rest.
 fn readability(c: char) -> u8 {
     match c {
@@ -449,8 +522,11 @@ fn alphabet(globs: &[Glob], state: &[u64], domain: &Domain) -> Vec<char> {
                     literal.insert(x);
                     if g.case_insensitive {
                         folded.insert(x);
-                        // Other case forms are distinct strings even where they behave alike.
-                        literal.extend(x.to_uppercase());
+                        // Every character that folds to `x` is accepted here, and each may
+                        // behave differently in the case-sensitive globs (the Kelvin sign
+                        // folds to `k` but is neither `k` nor `K`); other case forms are also
+                        // distinct strings even where they behave alike.
+                        literal.extend(case_variants(x));
                     }
                 }
                 GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => {
@@ -584,6 +660,38 @@ mod tests {
         assert_eq!(p.classes.len(), 1501);
     }
 
+    #[test]
+    fn case_insensitive_literals_meet_every_case_variant() {
+        // The Kelvin sign folds to `k` but is neither `k` nor `K`: a class of its own here.
+        let globs = vec![
+            Glob::literal("k", false),
+            Glob::literal("K", false),
+            Glob::literal("k", true),
+        ];
+        let p = check(&globs, &any());
+        let kelvin = p.class_of(&globs, &any(), "\u{212A}").unwrap();
+        assert_eq!(p.classes[kelvin].members, vec![false, false, true]);
+        assert_eq!(p.classes.len(), 4);
+    }
+
+    #[test]
+    fn representatives_keep_every_behaviour() {
+        let globs = vec![
+            Glob::wildcard("k*", true),
+            Glob::wildcard("*K", false),
+            Glob::from_tokens(vec![GlobToken::AnyRunNoColon, GlobToken::Char('a')], false),
+        ];
+        let one = representatives(&globs, 1);
+        // `k` (CI and not `K`), `K` (both), the Kelvin sign behaves like `k`, `a`, `:`, and
+        // one other character.
+        assert_eq!(one.len(), 5, "{one:?}");
+        assert!(one.contains(&'k') && one.contains(&'K') && one.contains(&':'));
+        let three = representatives(&globs, 3);
+        // Now the Kelvin sign joins `k`, and three characters stand for the rest.
+        assert!(three.contains(&'\u{212A}'), "{three:?}");
+        assert_eq!(three.len(), 8, "{three:?}");
+    }
+
     fn glob_strategy() -> impl Strategy<Value = Glob> {
         (
             prop::collection::vec(
@@ -610,6 +718,48 @@ mod tests {
             layer = next;
         }
         out
+    }
+
+    /// The vectors of all strings up to `max` characters over `alphabet`.
+    fn vectors(globs: &[Glob], alphabet: &[char], max: usize) -> BTreeSet<Vec<bool>> {
+        let mut out = BTreeSet::new();
+        let mut layer = vec![String::new()];
+        for _ in 0..=max {
+            let mut next = Vec::new();
+            for s in &layer {
+                out.insert(globs.iter().map(|g| g.matches(s)).collect::<Vec<_>>());
+                for c in alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            layer = next;
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn strings_over_representatives_realize_every_vector(
+            globs in prop::collection::vec(glob_strategy(), 1..4),
+            per_behaviour in 1..3usize,
+        ) {
+            let reps = representatives(&globs, per_behaviour);
+            let wide = ['a', 'A', 'b', 'B', ':', 'k', 'K', '\u{212A}', 'é', 'z'];
+            let realized = vectors(&globs, &reps, 3);
+            for v in vectors(&globs, &wide, 3) {
+                prop_assert!(realized.contains(&v), "{v:?} missing over {reps:?}");
+            }
+            // And as many characters of each behaviour as asked for (or as exist among `wide`).
+            let behaviour = |c: char| -> Vec<bool> {
+                globs.iter().map(|g| g.matches(&c.to_string())).collect()
+            };
+            for c in wide {
+                let same_wide = wide.iter().filter(|x| behaviour(**x) == behaviour(c)).count();
+                let same_reps = reps.iter().filter(|x| behaviour(**x) == behaviour(c)).count();
+                prop_assert!(same_reps >= same_wide.min(per_behaviour), "{c:?} over {reps:?}");
+            }
+        }
     }
 
     proptest! {

@@ -91,6 +91,10 @@ pub struct Principal {
     /// Why some of its policies could not be read; a principal with problems gets `unknown`
     /// answers instead of answers about part of its permissions.
     pub problems: Vec<String>,
+    /// Principals of one account with the same non-empty key have the same policies, boundary
+    /// and tags (for example the same managed policies and no inline one): they differ only in
+    /// their ARN. Empty when nothing is known to be shared.
+    pub shared_key: String,
 }
 
 /// A resource with its resource-based policy.
@@ -255,16 +259,49 @@ impl World {
         Ok(set)
     }
 
-    /// `request` with the `aws:PrincipalTag/…` keys of its caller filled in (unless given).
-    pub fn with_principal_tags(&self, request: &Request) -> Request {
+    /// The policies that decide requests of the caller `caller` (an ARN, a service name or
+    /// `anonymous`) on `resource` of `resource_account`. A caller the world does not hold is
+    /// decided as an outside caller.
+    pub fn policy_set_for(
+        &self,
+        caller: &str,
+        resource: &str,
+        resource_account: &Account,
+    ) -> PolicySet {
+        let request = Request::new(
+            Some(caller),
+            "lambda:InvokeFunction",
+            resource,
+            Some(&resource_account.id),
+        );
+        self.policy_set(&request).unwrap_or_else(|_| PolicySet {
+            resource: resource_account
+                .resources
+                .get(resource)
+                .and_then(|r| r.policy.clone()),
+            rcps: self.rcp_levels(resource_account),
+            principal_account: Some(resource_account.id.clone()),
+            ..PolicySet::default()
+        })
+    }
+
+    /// `request` with the `aws:PrincipalTag/…` keys of its caller and the `aws:ResourceTag/…`
+    /// keys of its resource filled in (unless given).
+    pub fn with_tags(&self, request: &Request) -> Request {
         let mut out = request.clone();
-        if let Ok(Caller::Principal(_, p)) = self.caller(request) {
-            for (k, v) in &p.tags {
-                let key = format!("aws:PrincipalTag/{k}");
+        let mut add = |prefix: &str, tags: &BTreeMap<String, String>| {
+            for (k, v) in tags {
+                let key = format!("{prefix}{k}");
                 if !out.context.contains_key(&key.to_ascii_lowercase()) {
-                    out = out.with(&key, ContextValue::Single(v.clone()));
+                    out = out.clone().with(&key, ContextValue::Single(v.clone()));
                 }
             }
+        };
+        if let Ok(Caller::Principal(_, p)) = self.caller(request) {
+            add("aws:PrincipalTag/", &p.tags);
+        }
+        if let Some(r) = self.resource(request) {
+            add("aws:ResourceTag/", &r.tags);
         }
         out
     }
@@ -352,7 +389,7 @@ mod tests {
     }
 
     fn decide(w: &World, principal: &str, action: &str) -> Decision {
-        let r = w.with_principal_tags(&Request::new(Some(principal), action, F, None));
+        let r = w.with_tags(&Request::new(Some(principal), action, F, None));
         evaluate(&w.policy_set(&r).expect("decidable"), &r).decision
     }
 

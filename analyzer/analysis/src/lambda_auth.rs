@@ -13,9 +13,10 @@
 use airtight_encodings::arn::FunctionArn;
 
 /// Which qualifier authorization a question is asked under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum LambdaAuth {
     /// Both call forms are authorized against the qualified ARN (AWS behaviour since 2022).
+    #[default]
     Current,
     /// An unqualified `FunctionName` plus `Qualifier` is authorized against the unqualified ARN.
     Legacy,

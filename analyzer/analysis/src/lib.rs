@@ -7,6 +7,7 @@
 //! | [`lambda_auth`] | which resources a question about a function alias or version covers |
 //! | [`diff`] | what a change to a policy does to access: split, guesses, both directions, summaries, a whole report |
 //! | [`lint`] | Lambda-specific mistakes in one policy, one rule per file |
+//! | [`who_can`] | who in a world (principals, root users, other accounts, services, anonymous callers) can perform an action on a resource |
 //! | [`builtin`] | the policies airtight brings itself (allow everything, no statement) |
 //!
 //! This layer does no IO: it never reads a file, runs git, prints, renders or exits. Policies
@@ -58,3 +59,4 @@ pub mod diff;
 pub mod lambda_auth;
 pub mod lint;
 pub mod query;
+pub mod who_can;

@@ -21,6 +21,7 @@ use airtight_encodings::smt::symbolic::Symbolic;
 use airtight_encodings::smt::term::Term;
 use airtight_encodings::smt::universe::universe;
 use airtight_encodings::span::Span;
+use airtight_encodings::trace::explain;
 
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
@@ -102,6 +103,11 @@ pub struct Counterexample {
     pub request: Request,
     pub left: Evaluation,
     pub right: Option<Evaluation>,
+    /// Why the left (or only) side decided as it did, in the evaluator's terms
+    /// ([`airtight_encodings::trace::explain`]).
+    pub why: Vec<String>,
+    /// The same for the right side of a two-sided question.
+    pub why_right: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,7 +134,17 @@ pub struct Constraints {
     pub context: Vec<(String, String)>,
     /// Keys that must be absent.
     pub absent: Vec<String>,
+    /// The caller's tags, when it is a known principal: every `aws:PrincipalTag/…` key has
+    /// the tag's value, or is absent when the caller has no such tag.
+    pub principal_tags: Option<std::collections::BTreeMap<String, String>>,
+    /// The resource's tags, when it is a known resource: every `aws:ResourceTag/…` key has the
+    /// tag's value, or is absent.
+    pub resource_tags: Option<std::collections::BTreeMap<String, String>>,
 }
+
+/// The context-key prefixes of tags.
+const PRINCIPAL_TAG: &str = "aws:principaltag/";
+const RESOURCE_TAG: &str = "aws:resourcetag/";
 
 /// A and B allow exactly the same requests.
 pub fn equiv(
@@ -349,6 +365,55 @@ fn satisfies(req: &Request, c: &Constraints) -> bool {
         && !c.not_principals.iter().any(|p| Glob::wildcard(p, false).matches(&req.principal))
         && c.context.iter().all(|(k, v)| matches!(req.value(&k.to_ascii_lowercase()).as_deref(), Some(ContextValue::Single(x)) if x == v))
         && c.absent.iter().all(|k| req.value(&k.to_ascii_lowercase()).is_none())
+        && c.principal_tags.as_ref().is_none_or(|tags| tags_match(req, PRINCIPAL_TAG, tags))
+        && c.resource_tags.as_ref().is_none_or(|tags| tags_match(req, RESOURCE_TAG, tags))
+}
+
+/// `tags` as context keys under `prefix`, lower-cased.
+fn tag_keys<'t>(
+    prefix: &str,
+    tags: &'t std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, &'t String> {
+    tags.iter()
+        .map(|(k, v)| (format!("{prefix}{}", k.to_ascii_lowercase()), v))
+        .collect()
+}
+
+/// Every key of `req` under `prefix` is one of `tags`, with its value.
+fn tags_match(
+    req: &Request,
+    prefix: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    let lower = tag_keys(prefix, tags);
+    req.context
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .all(|(k, e)| {
+            matches!((&e.value, lower.get(k)), (ContextValue::Single(v), Some(want)) if v == *want)
+        })
+}
+
+/// Every modelled key under `prefix` has its tag's value, or is absent.
+fn tags_fixed(
+    sym: &mut Symbolic,
+    prefix: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Vec<Term> {
+    let lower = tag_keys(prefix, tags);
+    let modelled: Vec<String> = sym
+        .keys
+        .keys()
+        .filter(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    modelled
+        .into_iter()
+        .map(|k| match lower.get(&k) {
+            Some(v) => airtight_encodings::smt::compile::key_equals(sym, &k, v),
+            None => not(sym.key_present(&k)),
+        })
+        .collect()
 }
 
 fn constraint_terms(sym: &mut Symbolic, c: &Constraints) -> Term {
@@ -391,6 +456,12 @@ fn constraint_terms(sym: &mut Symbolic, c: &Constraints) -> Term {
     }
     for k in &c.absent {
         parts.push(not(sym.key_present(&k.to_ascii_lowercase())));
+    }
+    if let Some(tags) = &c.principal_tags {
+        parts.extend(tags_fixed(sym, PRINCIPAL_TAG, tags));
+    }
+    if let Some(tags) = &c.resource_tags {
+        parts.extend(tags_fixed(sym, RESOURCE_TAG, tags));
     }
     and(parts)
 }
@@ -446,10 +517,20 @@ fn run(
         .into_iter()
         .map(|request| {
             let (_, left, right) = certify(&request);
+            let why = sets
+                .first()
+                .map(|set| explain(set, &request))
+                .unwrap_or_default();
+            let why_right = sets
+                .get(1)
+                .map(|set| explain(set, &request))
+                .unwrap_or_default();
             Counterexample {
                 request,
                 left,
                 right,
+                why,
+                why_right,
             }
         })
         .collect();

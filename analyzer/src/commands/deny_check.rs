@@ -7,20 +7,31 @@ use airtight_encodings::span::Span;
 
 use crate::cli::{DenyCheckArgs, Format, Io};
 use crate::exit::Exit;
+use crate::load::world::load_world;
 use crate::load::{load_policy_set, Loader};
 use crate::report;
 
 pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
     let mut loader = Loader::new();
-    let set = load_policy_set(&args.policies.files(), &mut loader);
-    let intent = match (&args.sentence, &set) {
-        (Some(sentence), Ok(set)) => {
+    // The policies: a world, or the policy files given.
+    let source = match &args.world {
+        Some(dir) => load_world(dir, &mut loader).map(Source::World),
+        None => {
+            load_policy_set(&args.policies.files(), &mut loader).map(|s| Source::Set(Box::new(s)))
+        }
+    };
+    let intent = match (&args.sentence, &source) {
+        (Some(sentence), Ok(source)) => {
             let given = Given {
                 function: args.function.clone(),
                 qualifier: args.qualifier.clone(),
                 except: args.except_principal.clone(),
             };
-            let result = deny::resolve(sentence, &given, set);
+            let known = match source {
+                Source::Set(set) => deny::functions_named(set),
+                Source::World(world) => world_functions(world),
+            };
+            let result = deny::resolve(sentence, &given, &known);
             accept(&mut loader, result, Some(sentence))
         }
         (Some(_), Err(_)) => None,
@@ -40,15 +51,20 @@ pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
-    let (Ok(set), Some(intent)) = (set, intent) else {
+    let (Ok(source), Some(intent)) = (source, intent) else {
         return Exit::BadInput;
     };
-    let check = match deny::check(
-        &set,
-        &intent,
-        args.lambda_auth.auth(),
-        &args.query.options(),
-    ) {
+    let options = args.query.options();
+    let check = match &source {
+        Source::Set(set) => {
+            deny::check(set, &intent, args.lambda_auth.auth(), &options).map_err(|e| e.to_string())
+        }
+        Source::World(world) => {
+            deny::check_in_world(world, &intent, args.lambda_auth.auth(), &options)
+                .map_err(|e| e.to_string())
+        }
+    };
+    let check = match check {
         Ok(c) => c,
         Err(e) => {
             let _ = writeln!(io.err, "{e}");
@@ -69,6 +85,24 @@ pub fn run(args: &DenyCheckArgs, io: &mut Io<'_>) -> Exit {
         IntentVerdict::Holds => Exit::Ok,
         IntentVerdict::Unknown => Exit::Unknown,
     }
+}
+
+/// Where the policies come from.
+enum Source {
+    Set(Box<airtight_encodings::eval::PolicySet>),
+    World(airtight_encodings::world::World),
+}
+
+/// The unqualified function ARNs a world holds, in order.
+pub fn world_functions(world: &airtight_encodings::world::World) -> Vec<String> {
+    world
+        .accounts
+        .values()
+        .flat_map(|a| a.resources.keys())
+        .filter_map(|arn| airtight_encodings::arn::FunctionArn::parse(arn))
+        .filter(|f| f.qualifier.is_none())
+        .map(|f| f.unqualified())
+        .collect()
 }
 
 /// The intent, or its problem recorded as a diagnostic (pointing into the sentence, which is

@@ -16,6 +16,11 @@ use crate::report;
 
 /// Runs `airtight diff`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    if let (None, [old, new]) = (&args.git, args.paths.as_slice()) {
+        if is_world(old) && is_world(new) {
+            return run_worlds(old, new, args, io);
+        }
+    }
     let pairs = match (&args.git, args.paths.as_slice()) {
         (Some(range), paths) => from_git(range, paths),
         (None, [old, new]) => from_paths(old, new),
@@ -43,15 +48,57 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     let report = DiffReport {
         files: compare_all(parsed, &baselines, &args.options()),
         skipped,
+        unchanged: 0,
     };
+    render(&loader, &report, args, io)
+}
+
+/// A world folder (`docs/world.md`) rather than a folder of policy files.
+fn is_world(dir: &std::path::Path) -> bool {
+    dir.join("accounts").is_dir()
+}
+
+/// `airtight diff OLD NEW` with two world folders: per principal, resource and organization
+/// level ([`airtight_analysis::diff::worlds`]).
+fn run_worlds(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    args: &DiffArgs,
+    io: &mut Io<'_>,
+) -> Exit {
+    let mut loader = Loader::new();
+    let (o, n) = (
+        crate::load::world::load_world(old, &mut loader),
+        crate::load::world::load_world(new, &mut loader),
+    );
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let (Ok(o), Ok(n)) = (o, n) else {
+        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+        return Exit::BadInput;
+    };
+    let result =
+        airtight_analysis::diff::worlds::compare_worlds(&o, &n, &baselines, &args.options());
+    let report = DiffReport {
+        files: result.files,
+        skipped: Vec::new(),
+        unchanged: result.unchanged,
+    };
+    render(&loader, &report, args, io)
+}
+
+/// Renders the report in the chosen format and picks the exit code.
+fn render(loader: &Loader, report: &DiffReport, args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     let diagnostics = loader.diagnostics().to_vec();
-    let _ = report::emit_diagnostics(&loader, &diagnostics, io.err);
+    let _ = report::emit_diagnostics(loader, &diagnostics, io.err);
     let written = match args.format {
-        DiffFormat::Text => report::diff::text::render(&loader, &report, io.out),
-        DiffFormat::Json => report::diff::json::render(&loader, &report, io.out),
-        DiffFormat::Sarif => report::diff::sarif::render(&loader, &report, io.out),
-        DiffFormat::Github => report::diff::github::render(&loader, &report, io.out),
-        DiffFormat::Markdown => report::diff::markdown::render(&loader, &report, io.out),
+        DiffFormat::Text => report::diff::text::render(loader, report, io.out),
+        DiffFormat::Json => report::diff::json::render(loader, report, io.out),
+        DiffFormat::Sarif => report::diff::sarif::render(loader, report, io.out),
+        DiffFormat::Github => report::diff::github::render(loader, report, io.out),
+        DiffFormat::Markdown => report::diff::markdown::render(loader, report, io.out),
     };
     if let Err(e) = written {
         let _ = writeln!(io.err, "error: cannot write the report: {e}");
@@ -61,7 +108,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
             let _ = writeln!(io.err, "error: {}: {e}", f.path);
         }
     }
-    exit(&report, args.fail_on)
+    exit(report, args.fail_on)
 }
 
 /// The exit code under `fail_on`: bad input (2) first, then a certified change that fails the
@@ -143,6 +190,7 @@ fn parse_pairs(
                 .unwrap_or(PolicyKind::Identity),
             old: old.map(|(v, _)| v),
             new: new.map(|(v, _)| v),
+            whole_file: true,
         });
     }
     (parsed, skipped)

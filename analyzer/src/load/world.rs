@@ -9,6 +9,7 @@
 //!     gaad.json                              aws iam get-account-authorization-details
 //!     lambda/functions.json                  aws lambda list-functions (optional)
 //!     lambda/aliases/<function>.json         aws lambda list-aliases (optional)
+//!     lambda/tags/<function>.json            aws lambda list-tags (optional)
 //!     lambda/policies/<function>.json        aws lambda get-policy --function-name F
 //!     lambda/policies/<function>@<qual>.json aws lambda get-policy … --qualifier Q
 //! ```
@@ -468,6 +469,59 @@ impl<'l> WorldReader<'l> {
                         }
                     });
                 let tags = member(f, "Tags").map(|t| self.tags(t)).unwrap_or_default();
+                // Principals with only managed (and group) policies, the same boundary and the
+                // same tags share their permissions.
+                let has_inline = member(f, inline)
+                    .and_then(|v| match &v.kind {
+                        JsonKind::Array(items) => Some(!items.is_empty()),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
+                let shared_key = if has_inline || !problems.is_empty() {
+                    String::new()
+                } else {
+                    let mut parts: Vec<String> = member(f, "AttachedManagedPolicies")
+                        .and_then(|v| match &v.kind {
+                            JsonKind::Array(items) => Some(
+                                items
+                                    .iter()
+                                    .filter_map(|a| {
+                                        a.kind_object()
+                                            .and_then(|o| member(o, "PolicyArn"))
+                                            .and_then(|x| x.kind_string())
+                                    })
+                                    .collect(),
+                            ),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    parts.extend(
+                        member(f, "GroupList")
+                            .and_then(|v| match &v.kind {
+                                JsonKind::Array(items) => Some(
+                                    items
+                                        .iter()
+                                        .filter_map(|g| {
+                                            g.kind_string().map(|g| format!("group:{g}"))
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
+                                _ => None,
+                            })
+                            .unwrap_or_default(),
+                    );
+                    parts.sort();
+                    format!(
+                        "{:?}|{:?}|{:?}|{:?}",
+                        kind,
+                        tags,
+                        parts,
+                        member(f, "PermissionsBoundary")
+                            .and_then(|b| b.kind_object())
+                            .and_then(|b| member(b, "PermissionsBoundaryArn"))
+                            .and_then(|b| b.kind_string())
+                    )
+                };
                 let principal = Principal {
                     name: member(f, name_key)
                         .and_then(|v| v.kind_string())
@@ -481,6 +535,7 @@ impl<'l> WorldReader<'l> {
                     identity,
                     boundary,
                     problems,
+                    shared_key,
                 };
                 account.principals.insert(arn, principal);
             }
@@ -635,6 +690,7 @@ impl<'l> WorldReader<'l> {
                 }
             }
         }
+        let mut tagged: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let aliases = dir.join("aliases");
         for path in sorted_json_files(&aliases) {
             let Some(doc) = self.doc(&path) else { continue };
@@ -656,6 +712,43 @@ impl<'l> WorldReader<'l> {
                     });
                 }
             }
+        }
+        for path in sorted_json_files(&dir.join("tags")) {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(doc) = self.doc(&path) else { continue };
+            let tags: BTreeMap<String, String> = doc
+                .value
+                .kind_object()
+                .and_then(|o| member(o, "Tags"))
+                .and_then(|t| t.kind_object())
+                .map(|members| {
+                    members
+                        .iter()
+                        .filter_map(|m| Some((m.key.clone(), m.value.kind_string()?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A function's tags are on the function, its versions and its aliases.
+            let Some(base) = arns.get(&name).cloned() else {
+                self.whole(
+                    "bad-world",
+                    format!(
+                        "`{}`: function `{name}` is not in lambda/functions.json",
+                        slashes(&path)
+                    ),
+                );
+                continue;
+            };
+            let prefix = format!("{base}:");
+            for r in account.resources.values_mut() {
+                if r.arn == base || r.arn.starts_with(&prefix) {
+                    r.tags = tags.clone();
+                }
+            }
+            tagged.insert(base, tags);
         }
         for path in sorted_json_files(&dir.join("policies")) {
             let stem = path
@@ -692,12 +785,21 @@ impl<'l> WorldReader<'l> {
             let typed = self.loader.parse_policy(file, Some(PolicyKind::Resource));
             match typed.usable() {
                 Some(p) => {
+                    let base = arn
+                        .rsplit_once(':')
+                        .map(|x| x.0)
+                        .filter(|_| arn.matches(':').count() > 6);
+                    let tags = tagged
+                        .get(&arn)
+                        .or_else(|| base.and_then(|b| tagged.get(b)))
+                        .cloned()
+                        .unwrap_or_default();
                     account.resources.insert(
                         arn.clone(),
                         Resource {
                             arn,
                             policy: Some(p.clone()),
-                            ..Resource::default()
+                            tags,
                         },
                     );
                 }

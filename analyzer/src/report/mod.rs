@@ -29,10 +29,12 @@ pub mod aws_cli;
 pub mod deny_check;
 pub mod diff;
 pub mod lint;
+pub mod progress;
 pub mod query;
 pub mod sanitize;
 pub mod simulate;
 pub mod snippet;
+pub mod who_can;
 
 use std::io;
 

@@ -17,12 +17,28 @@ use crate::budget::{Budget, BudgetError, Reservation, Stage};
 use crate::glob::Glob;
 use crate::partition::{self, Domain, Partition, PartitionError};
 
-/// The globs of each variable left as a string (the fallback), for the solver.
-pub fn string_globs(finite: &Finite) -> BTreeMap<u32, Vec<Glob>> {
+/// A string variable left as a string (the fallback), as the solver needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringVar {
+    /// The globs its `Matches` atoms name (the group's list).
+    pub globs: Vec<Glob>,
+    /// The characters its strings are spelled with ([`partition::representatives`]), shared
+    /// by the group so that equal strings are spelled alike.
+    pub alphabet: Vec<char>,
+}
+
+/// The variables left as strings (the fallback), for the solver.
+pub fn string_vars(finite: &Finite) -> BTreeMap<u32, StringVar> {
     let mut out = BTreeMap::new();
     for g in finite.groups.iter().filter(|g| g.partition.is_none()) {
+        // As many characters per behaviour as the group has members: enough for all of them
+        // to be different strings of one class.
+        let var = StringVar {
+            globs: g.globs.clone(),
+            alphabet: partition::representatives(&g.globs, g.members.len()),
+        };
         for m in &g.members {
-            out.insert(m.0, g.globs.clone());
+            out.insert(m.0, var.clone());
         }
     }
     out

@@ -97,7 +97,7 @@ pub fn search(
             &finite.vars,
             &rewritten,
             &soft,
-            &super::finite::string_globs(&finite),
+            &super::finite::string_vars(&finite),
             budget,
         );
         match outcome {

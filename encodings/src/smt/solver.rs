@@ -1,5 +1,15 @@
-//! The one module that imports `z3`: lowers a finite problem (booleans and bounded integers
-//! only, see [`super::finite`]) into Z3 and reads back a model as plain data.
+//! The one module that imports `z3`: lowers a finite problem (booleans and bounded integers,
+//! see [`super::finite`], plus the string variables of oversized partitions) into Z3 and reads
+//! back a model as plain data.
+//!
+//! A string variable left as a string is spelled, inside Z3, over *codes*: printable ASCII
+//! characters other than the backslash (which Z3 4.8.12 reads as the start of an escape in
+//! string literals and writes back escaped). Code `i` stands for the `i`-th character of the
+//! variable's alphabet ([`super::finite::StringVar`]), every glob token becomes the set of
+//! codes whose characters it accepts (folded as the glob folds), and a model's codes are
+//! turned back into those characters. The alphabet holds, for each way a character can behave
+//! in the globs, as many characters as the variable's group has members, so this loses no
+//! model (not even one needing several different strings of a class) and invents none.
 //!
 //! z3 0.22 values are not `Send` and live in an implicit per-thread context: every call builds
 //! its Z3 objects on the calling thread from the plain-data IR and returns plain data, so
@@ -19,10 +29,11 @@ use std::time::Duration;
 use z3::ast::{Bool, Int, Regexp, String as ZString};
 use z3::{Params, SatResult, Solver};
 
+use super::finite::StringVar;
 use super::term::{Term, Vars};
 use crate::budget::{Budget, Stage};
 use crate::condition::Cmp;
-use crate::glob::{Glob, GlobToken};
+use crate::glob::{fold, Glob};
 
 /// The longest pattern handed to Z3's string solver. Z3 4.8.12 decides none this long in
 /// seconds, and its regular-expression code recurses on the pattern's length: 10,000
@@ -55,24 +66,33 @@ pub fn solve(vars: &Vars, assertions: &[Term], timeout_ms: u64) -> Outcome {
 /// never change sat/unsat; they only pick a more readable model.
 ///
 /// `strings` holds, for each string variable left as a string (the fallback of
-/// [`super::finite`]), the globs its `Matches` atoms refer to; those variables become Z3
-/// strings over printable ASCII and their globs regular expressions.
+/// [`super::finite`]), the globs its `Matches` atoms refer to and its alphabet; those
+/// variables become Z3 strings over codes (see the module documentation) and their globs
+/// regular expressions.
 pub fn solve_preferring(
     vars: &Vars,
     assertions: &[Term],
     preferences: &[Term],
-    strings: &BTreeMap<u32, Vec<Glob>>,
+    strings: &BTreeMap<u32, StringVar>,
     budget: &Budget,
 ) -> Outcome {
     limit_memory(budget.memory_limit());
     if let Some(long) = strings
         .values()
-        .flatten()
+        .flat_map(|v| &v.globs)
         .map(|g| g.tokens.len())
         .find(|&n| n > MAX_STRING_PATTERN)
     {
         return Outcome::Unknown(format!(
             "a pattern of {long} characters is too long for the string solver (at most {MAX_STRING_PATTERN})"
+        ));
+    }
+    let codes = codes();
+    if let Some(v) = strings.values().find(|v| v.alphabet.len() > codes.len()) {
+        return Outcome::Unknown(format!(
+            "a string variable's patterns tell {} characters apart, more than the {} the string solver is given",
+            v.alphabet.len(),
+            codes.len()
         ));
     }
     // z3 0.22 keeps one implicit context per thread, so repeated queries on a rayon worker
@@ -84,8 +104,25 @@ pub fn solve_preferring(
         .map(|i| Bool::new_const(format!("b{i}")))
         .collect();
     // A logic-specific solver skips the general-purpose preprocessing, which dominates on the
-    // small problems partitioning produces.
-    let solver = Solver::new_for_logic("QF_LIA").unwrap_or_default();
+    // small problems partitioning produces. The logic must cover every atom: under `QF_LIA`,
+    // Z3 4.8.12 decides string atoms on the first `check` only; once a preference pushes a
+    // scope it answers from its incremental solver, which then has no string theory and gives
+    // strings abstract values (`String!val!0`) that need not satisfy the string atoms.
+    let logic = if strings.is_empty() {
+        "QF_LIA"
+    } else {
+        "QF_SLIA"
+    };
+    let solver = Solver::new_for_logic(logic).unwrap_or_default();
+    if !strings.is_empty() {
+        let mut params = Params::new();
+        // Z3's incremental solver, which answers once a preference has pushed a scope, is far
+        // slower on strings than the first, non-incremental check (a preference could take the
+        // whole timeout). After this many milliseconds a check goes to the non-incremental
+        // solver, which solves the whole problem again as the first check did.
+        params.set_u32("solver2_timeout", 100);
+        solver.set_params(&params);
+    }
     for (i, info) in vars.ints.iter().enumerate() {
         solver.assert(ints[i].ge(Int::from_i128(info.lo)));
         solver.assert(ints[i].le(Int::from_i128(info.hi)));
@@ -94,9 +131,10 @@ pub fn solve_preferring(
         .keys()
         .map(|&v| (v, ZString::new_const(format!("s{v}"))))
         .collect();
-    let printable = Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]).star();
-    for s in strs.values() {
-        solver.assert(s.regex_matches(&printable));
+    for (v, s) in &strs {
+        let n = strings.get(v).map_or(0, |x| x.alphabet.len());
+        let all: Vec<usize> = (0..n).collect();
+        solver.assert(s.regex_matches(&code_class(&codes, &all).star()));
     }
     let env = Env {
         ints: &ints,
@@ -105,6 +143,7 @@ pub fn solve_preferring(
         globs: strings,
         budget,
         lowered: Cell::new(0),
+        codes: &codes,
     };
     for t in assertions {
         match lower(t, &env) {
@@ -131,18 +170,21 @@ pub fn solve_preferring(
                             .unwrap_or(false)
                     })
                     .collect(),
-                strings: strs
+                strings: match strs
                     .iter()
                     .map(|(k, v)| {
-                        (
-                            *k,
-                            model
-                                .eval(v, true)
-                                .and_then(|x| x.as_string())
-                                .unwrap_or_default(),
-                        )
+                        let alphabet = strings.get(k).map_or(&[][..], |x| &x.alphabet[..]);
+                        read_string(&model, v, &codes, alphabet).map(|s| (*k, s))
                     })
-                    .collect(),
+                    .collect::<Option<BTreeMap<u32, std::string::String>>>()
+                {
+                    Some(strings) => strings,
+                    None => {
+                        return Outcome::Unknown(
+                            "the solver's model gives a string variable no concrete value".into(),
+                        )
+                    }
+                },
             },
             None => Outcome::Unknown("the solver returned no model".into()),
         }
@@ -153,6 +195,9 @@ pub fn solve_preferring(
         Some(SatResult::Unknown) => return Outcome::Unknown(unknown_reason(&solver, budget)),
         None => return Outcome::Unknown(budget.deadline_error(Stage::Solving).to_string()),
     };
+    if !matches!(best, Outcome::Sat { .. }) {
+        return best;
+    }
     // Preferences only pick a more readable model: once the deadline has passed, the model
     // found so far is the answer.
     for p in preferences {
@@ -163,7 +208,11 @@ pub fn solve_preferring(
         solver.push();
         solver.assert(&b);
         if check(&solver, budget) == Some(SatResult::Sat) {
-            best = read(&solver);
+            match read(&solver) {
+                sat @ Outcome::Sat { .. } => best = sat,
+                // An unreadable model under a preference: keep the one already read.
+                _ => solver.pop(1),
+            }
         } else {
             solver.pop(1);
         }
@@ -214,14 +263,45 @@ fn limit_memory(limit: u64) {
     z3::set_global_param("memory_high_watermark", &bytes.to_string());
 }
 
+/// The characters a fallback string is spelled with inside Z3 (see the module documentation).
+fn codes() -> Vec<char> {
+    (' '..='~').filter(|c| *c != '\\').collect()
+}
+
+/// The value of string variable `v` in `model`, with its codes turned back into characters of
+/// `alphabet`, or `None` when the model gives no string literal over those codes (an abstract
+/// value, or a character that is no code).
+fn read_string(
+    model: &z3::Model,
+    v: &ZString,
+    codes: &[char],
+    alphabet: &[char],
+) -> Option<std::string::String> {
+    let value = model.eval(v, true)?;
+    let text = value.as_string()?;
+    // `Z3_get_string` answers something even for a value that is not a literal; the value is
+    // a literal iff it equals the literal read back.
+    let literal = ZString::from(text.as_str());
+    if model.eval(&value.eq(&literal), true)?.as_bool() != Some(true) {
+        return None;
+    }
+    text.chars()
+        .map(|c| {
+            let i = codes.iter().position(|x| *x == c)?;
+            alphabet.get(i).copied()
+        })
+        .collect()
+}
+
 struct Env<'a> {
     ints: &'a [Int],
     bools: &'a [Bool],
     strs: &'a BTreeMap<u32, ZString>,
-    globs: &'a BTreeMap<u32, Vec<Glob>>,
+    globs: &'a BTreeMap<u32, StringVar>,
     budget: &'a Budget,
     /// Nodes lowered so far (the deadline is checked every few thousand).
     lowered: Cell<u64>,
+    codes: &'a [char],
 }
 
 impl Env<'_> {
@@ -267,56 +347,71 @@ fn lower(t: &Term, env: &Env) -> Option<Bool> {
         Term::IntVarEq(a, b) => env.ints[a.0 as usize].eq(&env.ints[b.0 as usize]),
         Term::Matches(v, g) => {
             let s = env.strs.get(&v.0)?;
-            let glob = env.globs.get(&v.0)?.get(g.0 as usize)?;
-            s.regex_matches(&regex(glob))
+            let var = env.globs.get(&v.0)?;
+            let glob = var.globs.get(g.0 as usize)?;
+            s.regex_matches(&regex(glob, env.codes, &var.alphabet))
         }
         Term::StrEq(a, b) => env.strs.get(&a.0)?.eq(env.strs.get(&b.0)?),
     })
 }
 
-/// A glob as a Z3 regular expression over printable ASCII (`Regexp::full` is avoided for `?`:
-/// Z3 4.8.12 lacks `re.allchar`).
-fn regex(glob: &Glob) -> Regexp {
-    let any = || Regexp::union(&[Regexp::range(&' ', &'['), Regexp::range(&']', &'~')]);
-    let no_colon = || {
-        Regexp::union(&[
-            Regexp::range(&' ', &'9'),
-            Regexp::range(&';', &'['),
-            Regexp::range(&']', &'~'),
-        ])
-    };
+/// A glob as a Z3 regular expression over the codes of `alphabet`: each token is the set of
+/// codes whose characters it accepts, folded as the glob folds, so the expression matches a
+/// spelling exactly when [`Glob::matches`] matches the characters it stands for.
+fn regex(glob: &Glob, codes: &[char], alphabet: &[char]) -> Regexp {
     let parts: Vec<Regexp> = glob
         .tokens
         .iter()
-        .map(|t| match t {
-            GlobToken::Char(c) if glob.case_insensitive => {
-                let mut forms: Vec<char> = std::iter::once(*c).chain(c.to_uppercase()).collect();
-                forms.dedup();
-                union(
-                    forms
-                        .into_iter()
-                        .map(|x| Regexp::literal(&x.to_string()))
-                        .collect(),
-                )
+        .map(|t| {
+            let accepted: Vec<usize> = alphabet
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| t.accepts(fold(**c, glob.case_insensitive)))
+                .map(|(i, _)| i)
+                .collect();
+            let class = code_class(codes, &accepted);
+            if t.is_run() {
+                class.star()
+            } else {
+                class
             }
-            GlobToken::Char(c) => Regexp::literal(&c.to_string()),
-            GlobToken::AnyChar => any(),
-            GlobToken::AnyRun => Regexp::full(),
-            GlobToken::AnyCharNoColon => no_colon(),
-            GlobToken::AnyRunNoColon => no_colon().star(),
         })
         .collect();
     match parts.len() {
         0 => Regexp::literal(""),
-        1 => parts
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Regexp::literal("")),
+        1 => union(parts),
         _ => Regexp::concat(&parts),
     }
 }
 
-/// `re.union` needs two arguments or more on Z3 4.8.12.
+/// One character among the codes with the given (ascending) indices, as a union of ranges of
+/// consecutive characters; the empty language when there is none. (Z3 4.8.12 lacks
+/// `re.allchar`, so even "any character" is a range.)
+fn code_class(codes: &[char], indices: &[usize]) -> Regexp {
+    let mut runs: Vec<(char, char)> = Vec::new();
+    for c in indices.iter().filter_map(|&i| codes.get(i).copied()) {
+        match runs.last_mut() {
+            Some((_, hi)) if u32::from(*hi) + 1 == u32::from(c) => *hi = c,
+            _ => runs.push((c, c)),
+        }
+    }
+    let parts: Vec<Regexp> = runs
+        .into_iter()
+        .map(|(lo, hi)| {
+            if lo == hi {
+                Regexp::literal(&lo.to_string())
+            } else {
+                Regexp::range(&lo, &hi)
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        return Regexp::empty();
+    }
+    union(parts)
+}
+
+/// `re.union` needs two arguments or more on Z3 4.8.12; `parts` must not be empty.
 fn union(mut parts: Vec<Regexp>) -> Regexp {
     if parts.len() == 1 {
         return parts.remove(0);

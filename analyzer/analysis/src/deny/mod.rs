@@ -16,7 +16,6 @@ use std::ops::Range;
 
 use airtight_encodings::arn::FunctionArn;
 use airtight_encodings::eval::PolicySet;
-use airtight_encodings::request::PrincipalKind;
 
 use crate::lambda_auth::{authorized_resources, LambdaAuth};
 use crate::query::{self, Answer, Constraints, Counterexample, Outcome, QueryError, QueryOptions};
@@ -76,20 +75,20 @@ impl DenyIntent {
 }
 
 /// The intent a sentence states, with its function resolved (from the sentence, `given` or
-/// the policies) and its principals resolved in the function's account.
-pub fn resolve(sentence: &str, given: &Given, set: &PolicySet) -> Result<DenyIntent, IntentError> {
+/// the functions `known` — those the policies name, [`functions_named`], or a world's) and
+/// its principals resolved in the function's account.
+pub fn resolve(sentence: &str, given: &Given, known: &[String]) -> Result<DenyIntent, IntentError> {
     let fail = |message: String, at: Range<usize>, hint: &'static str| IntentError::Sentence {
         message,
         at,
         hint,
     };
     let parsed = parse_sentence(sentence).map_err(|e| fail(e.message, e.at, e.hint))?;
-    let known = functions_named(set);
     let function = match (&parsed.function, &given.function) {
         (Some((f, _)), _) if f.starts_with("arn:") => f.clone(),
         (Some((name, at)), given) => {
             let by_name = |arn: &&String| arn.rsplit(':').next() == Some(name.as_str());
-            match given.iter().chain(&known).find(by_name) {
+            match given.iter().chain(known).find(by_name) {
                 Some(arn) => arn.clone(),
                 None => {
                     return Err(fail(
@@ -101,7 +100,7 @@ pub fn resolve(sentence: &str, given: &Given, set: &PolicySet) -> Result<DenyInt
             }
         }
         (None, Some(f)) => f.clone(),
-        (None, None) => match known.as_slice() {
+        (None, None) => match known {
             [only] => only.clone(),
             _ => return Err(fail(
                 "which function? the sentence names none and the policies name several (or none)"
@@ -189,6 +188,72 @@ impl DenyCheck {
     }
 }
 
+/// Checks `intent` in a world under each model `auth` stands for: every principal, root user
+/// and outside caller of the world is asked ([`crate::who_can`]).
+pub fn check_in_world(
+    world: &airtight_encodings::world::World,
+    intent: &DenyIntent,
+    auth: LambdaAuth,
+    options: &QueryOptions,
+) -> Result<DenyCheck, crate::who_can::WhoCanError> {
+    let invokes = intent
+        .actions
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunction"));
+    let mut actions = intent.actions.clone();
+    if invokes
+        && !actions
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"))
+    {
+        actions.push("lambda:InvokeFunctionUrl".into());
+    }
+    // A role named without its path (`role/ops`) is the world's role of that name, whatever
+    // its path (`role/team/ops`): role names are unique in an account.
+    let except: Vec<String> = intent
+        .except
+        .iter()
+        .map(|p| {
+            let Some(arn) = airtight_encodings::arn::Arn::parse(p) else {
+                return p.clone();
+            };
+            let named = arn
+                .resource
+                .strip_prefix("role/")
+                .filter(|n| !n.contains(['/', '*', '?']));
+            let found = named.and_then(|name| {
+                world.accounts.get(arn.account).and_then(|a| {
+                    a.principals.values().find(|r| {
+                        r.kind == Some(airtight_encodings::world::PrincipalType::Role)
+                            && r.name == name
+                    })
+                })
+            });
+            found.map_or_else(|| p.clone(), |r| r.arn.clone())
+        })
+        .collect();
+    let mut models = Vec::new();
+    for mode in auth.models() {
+        let resources = authorized_resources(&intent.function, intent.qualifier.as_deref(), mode);
+        let question = crate::who_can::WhoCanQuestion {
+            actions: actions.clone(),
+            resource: resources.first().cloned().unwrap_or_default(),
+            also: resources.iter().skip(1).cloned().collect(),
+            lambda_auth: LambdaAuth::Current,
+            except: except.clone(),
+        };
+        let result = crate::who_can::who_can(world, &question, options, &|| {})?;
+        models.push(ModelAnswer {
+            auth: mode,
+            answer: crate::who_can::as_answer(&result),
+        });
+    }
+    Ok(DenyCheck {
+        intent: intent.clone(),
+        models,
+    })
+}
+
 /// Checks `intent` against `set` under each model `auth` stands for.
 pub fn check(
     set: &PolicySet,
@@ -271,41 +336,20 @@ fn merge(list: Vec<Answer>) -> Answer {
     merged
 }
 
-/// Names the way a counterexample gets around the intent.
-pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> String {
+/// How a counterexample gets around the intent: the facts of the question that matter (the
+/// legacy qualifier path, a function-URL call's two authorizations), then the evaluator's own
+/// explanation of the decision (what granted it, why each Deny naming the action missed).
+pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> Vec<String> {
     let r = &c.request;
     let mut why = Vec::new();
-    if qualifier.is_some() && r.resource == function {
-        why.push(format!("under legacy authorization, calling with the unqualified FunctionName and `Qualifier={}` is authorized against the unqualified ARN, which the policies allow", qualifier.unwrap_or_default()));
-    }
-    match PrincipalKind::of(&r.principal) {
-        PrincipalKind::Service { name } => why.push(format!(
-            "the service principal `{name}` is granted by the resource-based policy"
-        )),
-        PrincipalKind::Anonymous => {
-            why.push("an anonymous caller is granted by the resource-based policy".into())
-        }
-        k => {
-            if let (Some(acct), Some(f)) = (k.account(), FunctionArn::parse(function)) {
-                if acct != f.account() {
-                    why.push(format!("a principal of another account (`{acct}`) is granted by the resource-based policy and allowed by its own identity policies"));
-                }
-            }
-        }
+    if let (Some(q), true) = (qualifier, r.resource == function) {
+        why.push(format!("under legacy authorization, a call with the unqualified FunctionName and `Qualifier={q}` is authorized against the unqualified ARN"));
     }
     if r.action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl") {
-        why.push("both authorizations of a function-URL call (lambda:InvokeFunctionUrl, and lambda:InvokeFunction with lambda:InvokedViaFunctionUrl=true, required since October 2025) are allowed".into());
+        why.push("a function-URL call: both of its authorizations (lambda:InvokeFunctionUrl, and lambda:InvokeFunction with lambda:InvokedViaFunctionUrl=true, required since October 2025) are allowed".into());
     }
-    if r.action.to_ascii_lowercase() != r.action && why.is_empty() {
-        why.push(format!(
-            "the action is matched case-insensitively (`{}`)",
-            r.action
-        ));
-    }
-    if why.is_empty() {
-        why.push("an applicable Allow is not cancelled by any Deny for this request (check missing condition keys, `IfExists`, `NotAction`/`NotResource`)".into());
-    }
-    why.join("; ")
+    why.extend(c.why.iter().cloned());
+    why
 }
 
 /// The unqualified ARNs of the Lambda functions the policies name literally (in Resource

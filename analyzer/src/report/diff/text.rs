@@ -33,6 +33,13 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
             example(loader, finding, w)?;
         }
     }
+    if report.unchanged > 0 {
+        writeln!(
+            w,
+            "\n{} principals, resources and organization levels unchanged",
+            report.unchanged
+        )?;
+    }
     if !report.skipped.is_empty() {
         writeln!(
             w,
