@@ -8,6 +8,9 @@
 //! An answer the solver cannot give in time (or a construct the encoding does not support) is
 //! `None`: the rules then report nothing.
 
+use std::time::Duration;
+
+use airtight_encodings::budget::{self, Budget};
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::policy::{Effect, Policy, PrincipalBlock, PrincipalEntry, Statement};
 use airtight_encodings::span::Spanned;
@@ -53,9 +56,14 @@ fn set_of(policy: &Policy, statements: Vec<Statement>) -> PolicySet {
     }
 }
 
+/// One question's options: its own budget (the lint timeout from now, the default memory), so
+/// that a slow question makes only its own rule silent.
 fn options(cx: &Context<'_>) -> QueryOptions {
     QueryOptions {
-        timeout_ms: cx.options.timeout_ms,
+        budget: Budget::new(
+            Duration::from_millis(cx.options.timeout_ms),
+            budget::DEFAULT_MEMORY,
+        ),
         max_counterexamples: 1,
     }
 }
