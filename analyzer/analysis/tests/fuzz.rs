@@ -35,7 +35,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use airtight_analysis::deny::sentence::parse_sentence;
-use airtight_analysis::lint::lint;
+use airtight_analysis::lint::{lint_with, Options as LintOptions};
 use airtight_analysis::query::{self, Constraints, Outcome, QueryOptions};
 use airtight_encodings::budget::Budget;
 use airtight_encodings::diagnostic::Diagnostic;
@@ -383,7 +383,7 @@ fn check_policy_text(src: &str) -> Result<(), TestCaseError> {
     for kind in std::iter::once(None).chain(KINDS.map(Some)) {
         let typed = parse_policy_as(src, FileId(0), kind);
         check_diagnostics(src, &typed.diagnostics)?;
-        let linted = lint("fuzz.json", src, FileId(0), kind);
+        let linted = lint_with("fuzz.json", src, FileId(0), kind, &lint_options());
         check_diagnostics(src, &linted.findings)?;
     }
     if let Some(policy) = &parsed.policy {
@@ -400,6 +400,17 @@ fn check_policy_text(src: &str) -> Result<(), TestCaseError> {
         start.elapsed()
     );
     Ok(())
+}
+
+/// Lint with the solver-backed rules on a short leash: they run (and must not panic), but a
+/// question gets 100 ms and a file 300 ms, so that the seven policy types of one input stay
+/// within [`READ_BOUND`] (the solver rules' own budgets are tested in the lint tests).
+fn lint_options() -> LintOptions {
+    LintOptions {
+        timeout_ms: 100,
+        file_timeout_ms: 300,
+        ..LintOptions::default()
+    }
 }
 
 fn check_request_text(src: &str) -> Result<(), TestCaseError> {

@@ -53,6 +53,10 @@ fn options(config: &Config) -> Options {
         accounts: config.lint.accounts.clone(),
         solver: config.lint.solver.unwrap_or(defaults.solver),
         timeout_ms: config.lint.solver_timeout_ms.unwrap_or(defaults.timeout_ms),
+        file_timeout_ms: config
+            .lint
+            .solver_file_timeout_ms
+            .unwrap_or(defaults.file_timeout_ms),
     }
 }
 

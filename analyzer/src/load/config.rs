@@ -7,7 +7,8 @@
 //! baseline = "airtight-baseline.json"  # findings recorded here do not fail the run
 //! accounts = ["111122223333"]          # your own accounts (cross-account trust)
 //! solver = true                        # run the solver-backed rules
-//! solver-timeout-ms = 2000
+//! solver-timeout-ms = 2000            # per question
+//! solver-file-timeout-ms = 5000       # all the questions about one file
 //!
 //! [diff]
 //! fail-on = "new-access"               # new-access | any-change | never
@@ -63,6 +64,7 @@ pub struct LintConfig {
     pub accounts: Vec<String>,
     pub solver: Option<bool>,
     pub solver_timeout_ms: Option<u64>,
+    pub solver_file_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -111,6 +113,7 @@ struct RawLint {
     accounts: Vec<Spanned<String>>,
     solver: Option<bool>,
     solver_timeout_ms: Option<u64>,
+    solver_file_timeout_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +232,7 @@ pub fn parse(text: &str, file: FileId, root: &Path, out: &mut Vec<Diagnostic>) -
         accounts: Vec::new(),
         solver: None,
         solver_timeout_ms: None,
+        solver_file_timeout_ms: None,
     });
     check_value(&lint.fail_on, &LINT_FAIL_ON, "lint.fail-on");
     let diff_fail_on = raw.diff.and_then(|d| d.fail_on);
@@ -308,6 +312,7 @@ pub fn parse(text: &str, file: FileId, root: &Path, out: &mut Vec<Diagnostic>) -
             accounts: lint.accounts.into_iter().map(Spanned::into_inner).collect(),
             solver: lint.solver,
             solver_timeout_ms: lint.solver_timeout_ms,
+            solver_file_timeout_ms: lint.solver_file_timeout_ms,
         },
         diff: DiffConfig {
             fail_on: diff_fail_on.map(Spanned::into_inner),

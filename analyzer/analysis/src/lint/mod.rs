@@ -20,6 +20,8 @@
 
 pub mod rules;
 
+use std::time::{Duration, Instant};
+
 use airtight_encodings::diagnostic::{Diagnostic, Severity};
 use airtight_encodings::parse::parse_policy_as;
 use airtight_encodings::policy::{Policy, PolicyKind};
@@ -37,6 +39,10 @@ pub struct Options {
     /// The solver's timeout per question, in milliseconds; an unanswered question reports
     /// nothing.
     pub timeout_ms: u64,
+    /// The solver's time for all the questions about one file, in milliseconds: once it has
+    /// passed, the questions left are not asked (and report nothing), so that a policy with
+    /// many statements cannot hold a run up for statements × timeout.
+    pub file_timeout_ms: u64,
 }
 
 impl Default for Options {
@@ -45,6 +51,7 @@ impl Default for Options {
             accounts: Vec::new(),
             solver: true,
             timeout_ms: 2_000,
+            file_timeout_ms: 5_000,
         }
     }
 }
@@ -58,6 +65,9 @@ pub struct Context<'a> {
     /// the policy's own spelling.
     pub source: &'a str,
     pub options: &'a Options,
+    /// When the solver's time for this file ([`Options::file_timeout_ms`]) runs out; `None`
+    /// when it never does.
+    pub solver_until: Option<Instant>,
 }
 
 /// A rule's check: findings for one parsed policy.
@@ -318,6 +328,7 @@ pub fn check(
         kind,
         source,
         options,
+        solver_until: Instant::now().checked_add(Duration::from_millis(options.file_timeout_ms)),
     };
     let mut out: Vec<Diagnostic> = RULES
         .iter()
@@ -438,6 +449,7 @@ pub(crate) mod testing {
                 kind,
                 source: src,
                 options: &options,
+                solver_until: None,
             },
         )
     }
@@ -519,6 +531,36 @@ mod tests {
                 "lambda-service-principal-without-source",
                 "lambda-function-prefix-wildcard",
             ]
+        );
+    }
+
+    /// Once the file's solver time has run out, the solver-backed rules ask nothing and report
+    /// nothing; the others are unaffected.
+    #[test]
+    fn the_file_solver_time_bounds_the_solver_rules() {
+        let src = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "EuOnly", "Effect": "Allow",
+            "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:*:111122223333:function:app*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"},
+                          "StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}]}"#;
+        let codes = |options: &Options| -> Vec<&str> {
+            check(&testing::policy(src), PolicyKind::Identity, src, options)
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        let all = codes(&Options::default());
+        assert!(all.contains(&"statement-never-applies"), "{all:?}");
+        let out_of_time = codes(&Options {
+            file_timeout_ms: 0,
+            ..Options::default()
+        });
+        assert!(
+            !out_of_time.contains(&"statement-never-applies"),
+            "{out_of_time:?}"
+        );
+        assert!(
+            out_of_time.contains(&"lambda-function-prefix-wildcard"),
+            "{out_of_time:?}"
         );
     }
 }

@@ -6,9 +6,11 @@
 //! principals, anonymous callers. A statement without `Principal` (identity policies, SCPs,
 //! boundaries) is read as naming everyone, so only its action, resource and conditions decide.
 //! An answer the solver cannot give in time (or a construct the encoding does not support) is
-//! `None`: the rules then report nothing.
+//! `None`: the rules then report nothing. Each question has the per-question timeout, and all
+//! the questions about one file share the file's time ([`crate::lint::Options`]): once it has
+//! run out, the questions left are not asked.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use airtight_encodings::budget::{self, Budget};
 use airtight_encodings::eval::PolicySet;
@@ -56,16 +58,18 @@ fn set_of(policy: &Policy, statements: Vec<Statement>) -> PolicySet {
     }
 }
 
-/// One question's options: its own budget (the lint timeout from now, the default memory), so
-/// that a slow question makes only its own rule silent.
-fn options(cx: &Context<'_>) -> QueryOptions {
-    QueryOptions {
-        budget: Budget::new(
-            Duration::from_millis(cx.options.timeout_ms),
-            budget::DEFAULT_MEMORY,
-        ),
-        max_counterexamples: 1,
+/// One question's options: its own budget (the lint timeout from now, at most what is left of
+/// the file's time; the default memory), so that a slow question makes only its own rule
+/// silent. `None` when the file's time has run out: the question is not asked.
+fn options(cx: &Context<'_>) -> Option<QueryOptions> {
+    let mut timeout = Duration::from_millis(cx.options.timeout_ms);
+    if let Some(until) = cx.solver_until {
+        timeout = timeout.min(until.saturating_duration_since(Instant::now()));
     }
+    (!timeout.is_zero()).then(|| QueryOptions {
+        budget: Budget::new(timeout, budget::DEFAULT_MEMORY),
+        max_counterexamples: 1,
+    })
 }
 
 /// Whether some request is allowed by `statements` (already made `Allow`/`Deny` by
@@ -80,7 +84,7 @@ pub fn allows_some(cx: &Context<'_>, policy: &Policy, statements: Vec<Statement>
         not_principals: vec!["arn:*:iam::*:root".into()],
         ..Constraints::default()
     };
-    match can(&set, &not_root, &options(cx)).ok()?.outcome {
+    match can(&set, &not_root, &options(cx)?).ok()?.outcome {
         Outcome::Found => Some(true),
         Outcome::NoneExists => Some(false),
         Outcome::Unknown { .. } => None,
@@ -111,7 +115,7 @@ pub fn adds_nothing(
 ) -> Option<bool> {
     let old = set_of(policy, fewer);
     let new = set_of(policy, more);
-    match no_new_access(&old, &new, &options(cx)).ok()?.outcome {
+    match no_new_access(&old, &new, &options(cx)?).ok()?.outcome {
         Outcome::NoneExists => Some(true),
         Outcome::Found => Some(false),
         Outcome::Unknown { .. } => None,
