@@ -383,7 +383,13 @@ fn check_policy_text(src: &str) -> Result<(), TestCaseError> {
     for kind in std::iter::once(None).chain(KINDS.map(Some)) {
         let typed = parse_policy_as(src, FileId(0), kind);
         check_diagnostics(src, &typed.diagnostics)?;
-        let linted = lint_with("fuzz.json", src, FileId(0), kind, &lint_options());
+        let linted = lint_with(
+            "fuzz.json",
+            src,
+            FileId(0),
+            kind,
+            &lint_options(kind.is_none()),
+        );
         check_diagnostics(src, &linted.findings)?;
     }
     if let Some(policy) = &parsed.policy {
@@ -402,11 +408,13 @@ fn check_policy_text(src: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Lint with the solver-backed rules on a short leash: they run (and must not panic), but a
-/// question gets 100 ms and a file 300 ms, so that the seven policy types of one input stay
-/// within [`READ_BOUND`] (the solver rules' own budgets are tested in the lint tests).
-fn lint_options() -> LintOptions {
+/// Lint options: the solver-backed rules run (and must not panic) for the detected policy type
+/// only, on a short leash (100 ms a question, 300 ms a file), so that the seven policy types of
+/// one input stay well within [`READ_BOUND`] on a loaded machine (the solver rules' own
+/// budgets are tested in the lint tests).
+fn lint_options(solver: bool) -> LintOptions {
     LintOptions {
+        solver,
         timeout_ms: 100,
         file_timeout_ms: 300,
         ..LintOptions::default()
