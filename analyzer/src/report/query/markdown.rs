@@ -14,8 +14,7 @@ use airtight_encodings::eval::Evaluation;
 use crate::load::Loader;
 use crate::report::aws_cli::confirm;
 use crate::report::diff::markdown::{code, fenced};
-use crate::report::query::json::result_word;
-use crate::report::query::{headline, Shown};
+use crate::report::query::{headline, judged_words, Shown};
 use crate::report::sanitize;
 
 pub fn render(
@@ -27,23 +26,8 @@ pub fn render(
     let (word, sentence) = headline(kind, &shown.answer);
     writeln!(w, "## airtight {}\n", kind.name())?;
     writeln!(w, "**{word}**: {}\n", code_reason(&sentence))?;
-    if let Some((policy_kind, judgements)) = &shown.judged {
-        let results: Vec<String> = judgements
-            .iter()
-            .map(|(j, outcome)| {
-                format!(
-                    "{}: {}",
-                    j.describe(*policy_kind),
-                    result_word(kind, outcome)
-                )
-            })
-            .collect();
-        writeln!(
-            w,
-            "Policy type: {}; judged {}.\n",
-            policy_kind.name(),
-            results.join("; ")
-        )?;
+    if let Some((policy_kind, results)) = judged_words(kind, shown) {
+        writeln!(w, "Policy type: {policy_kind}; judged {results}.\n")?;
     }
     let (left, right) = match kind {
         QueryKind::NoNewAccess => ("Old", "New"),

@@ -96,6 +96,23 @@ fn files_of<'a>(sets: impl Iterator<Item = &'a PolicySet>) -> Vec<FileId> {
     out
 }
 
+/// For one policy per side: its type and each judgement's result in words (`identity-based
+/// policy`, `on its own: holds; as a guardrail (…): violated`).
+pub fn judged_words(kind: QueryKind, shown: &Shown<'_>) -> Option<(&'static str, String)> {
+    let (policy_kind, judgements) = shown.judged.as_ref()?;
+    let results: Vec<String> = judgements
+        .iter()
+        .map(|(j, outcome)| {
+            format!(
+                "{}: {}",
+                j.describe(*policy_kind),
+                json::result_word(kind, outcome)
+            )
+        })
+        .collect();
+    Some((policy_kind.name(), results.join("; ")))
+}
+
 /// The headline of an answer: the verdict in one word and a sentence.
 pub fn headline(kind: QueryKind, answer: &Answer) -> (&'static str, String) {
     let ms = answer.elapsed.as_millis();

@@ -11,8 +11,7 @@ use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::load::Loader;
 use crate::report::aws_cli::confirm;
-use crate::report::query::json::result_word;
-use crate::report::query::{headline, Shown};
+use crate::report::query::{headline, judged_words, Shown};
 use crate::report::{byte_range, emit, sanitize};
 
 pub fn render(
@@ -33,23 +32,8 @@ pub fn render(
     write!(w, "{word}")?;
     w.reset()?;
     writeln!(w, ": {sentence}")?;
-    if let Some((policy_kind, judgements)) = &shown.judged {
-        let results: Vec<String> = judgements
-            .iter()
-            .map(|(j, outcome)| {
-                format!(
-                    "{}: {}",
-                    j.describe(*policy_kind),
-                    result_word(kind, outcome)
-                )
-            })
-            .collect();
-        writeln!(
-            w,
-            "policy type: {}; judged {}",
-            policy_kind.name(),
-            results.join("; ")
-        )?;
+    if let Some((policy_kind, results)) = judged_words(kind, shown) {
+        writeln!(w, "policy type: {policy_kind}; judged {results}")?;
     }
     if let Outcome::Unknown {
         span: Some(span),
