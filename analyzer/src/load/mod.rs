@@ -27,11 +27,14 @@ use airtight_encodings::request::{parse_request, Request};
 use airtight_encodings::span::{FileId, Span};
 use codespan_reporting::files::SimpleFiles;
 
+pub mod cfn;
 pub mod file;
 pub mod git;
+pub mod iac;
 pub mod intent;
 pub mod pairs;
 pub mod world;
+pub mod yaml;
 
 use file::{first_nul, read_named, ReadError};
 use pairs::Version;
