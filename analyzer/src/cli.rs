@@ -117,7 +117,10 @@ const DENY_CHECK_EXAMPLES: &str = "Examples:
 const DIFF_EXAMPLES: &str = "Examples:
   airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
-  airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif";
+  airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif
+  airtight diff old/template.yaml new/template.yaml --param Env=prod --account 111122223333
+  airtight diff --git origin/main..HEAD template.yaml --format markdown
+  airtight diff --plan plan.json   (terraform show -json plan.out > plan.json)";
 
 const WHO_CAN_EXAMPLES: &str = "Examples:
   airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias
@@ -581,9 +584,49 @@ pub struct DiffArgs {
     /// Give up (answer `unknown`) after this many seconds per solver call.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
+
+    /// A Terraform plan (`terraform show -json plan.out > plan.json`): compare the world
+    /// before the plan with the world after it (docs/iac.md).
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["git", "paths"])]
+    pub plan: Option<PathBuf>,
+
+    /// A CloudFormation parameter or pseudo parameter for templates (repeatable):
+    /// `--param Env=prod`, `--param AWS::StackName=app`. Values not given are placeholders.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// The account templates and plans deploy to (default 123456789012; a plan's known ARNs
+    /// name it otherwise).
+    #[arg(long, value_name = "ID", value_parser = parse_account)]
+    pub account: Option<String>,
+
+    /// The region templates and plans deploy to (default us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+/// `KEY=VALUE`.
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, found `{s}`")),
+    }
 }
 
 impl DiffArgs {
+    /// What templates and plans leave open, from `--param`, `--account` and `--region`.
+    pub fn iac_options(&self) -> crate::load::iac::IacOptions {
+        let mut o = crate::load::iac::IacOptions::default();
+        o.params.extend(self.params.iter().cloned());
+        if let Some(a) = &self.account {
+            o.account.clone_from(a);
+        }
+        if let Some(r) = &self.region {
+            o.region.clone_from(r);
+        }
+        o
+    }
+
     pub fn options(&self) -> DiffOptions {
         DiffOptions {
             timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,

@@ -1,6 +1,7 @@
 //! `airtight diff`: read the pairs (files, directories or git revisions), parse both
 //! versions, compare them ([`airtight_analysis::diff`]), render the report, choose the exit
-//! code.
+//! code. CloudFormation/SAM templates and Terraform plans are compared as worlds
+//! ([`super::diff_iac`]).
 
 use airtight_analysis::diff::report::{
     compare_all, DiffReport, FileDiff, FileOutcome, PolicyPair, PolicyVersion,
@@ -8,6 +9,7 @@ use airtight_analysis::diff::report::{
 use airtight_encodings::policy::PolicyKind;
 
 use crate::cli::{DiffArgs, DiffFormat, FailOn, Io, KindArg};
+use crate::commands::diff_iac;
 use crate::exit::Exit;
 use crate::load::git::from_git;
 use crate::load::pairs::{from_paths, FilePair, Version};
@@ -16,6 +18,9 @@ use crate::report;
 
 /// Runs `airtight diff`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    if let Some(plan) = &args.plan {
+        return run_plan(plan, args, io);
+    }
     if let (None, [old, new]) = (&args.git, args.paths.as_slice()) {
         if is_world(old) && is_world(new) {
             return run_worlds(old, new, args, io);
@@ -44,11 +49,61 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
         return Exit::Unknown;
     };
-    let (parsed, skipped) = parse_pairs(pairs, args.kind.map(KindArg::kind), &mut loader);
+    // Templates and plans are compared as worlds (docs/iac.md); YAML files that are neither
+    // are skipped like JSON files that are not policies.
+    let mut iac_files = Vec::new();
+    let mut unchanged = 0;
+    let mut policy_pairs = Vec::new();
+    let mut skipped_yaml = Vec::new();
+    let iac = args.iac_options();
+    for pair in pairs {
+        match diff_iac::classify(&pair) {
+            diff_iac::Kind::Iac => {
+                let (files, same) =
+                    diff_iac::compare_pair(pair, &mut loader, &baselines, &iac, &args.options());
+                iac_files.extend(files);
+                unchanged += same;
+            }
+            diff_iac::Kind::OtherYaml if !pair.named => skipped_yaml.push(pair.path),
+            _ => policy_pairs.push(pair),
+        }
+    }
+    let (parsed, mut skipped) =
+        parse_pairs(policy_pairs, args.kind.map(KindArg::kind), &mut loader);
+    skipped.extend(skipped_yaml);
+    skipped.sort();
+    let mut files = compare_all(parsed, &baselines, &args.options());
+    files.extend(iac_files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let report = DiffReport {
-        files: compare_all(parsed, &baselines, &args.options()),
+        files,
         skipped,
-        unchanged: 0,
+        unchanged,
+    };
+    render(&loader, &report, args, io)
+}
+
+/// `airtight diff --plan PLAN`: the world before a Terraform plan against the world after it.
+fn run_plan(plan: &std::path::Path, args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    let mut loader = Loader::new();
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let Some((files, unchanged)) = diff_iac::compare_plan(
+        plan,
+        &mut loader,
+        &baselines,
+        &args.iac_options(),
+        &args.options(),
+    ) else {
+        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+        return Exit::BadInput;
+    };
+    let report = DiffReport {
+        files,
+        skipped: Vec::new(),
+        unchanged,
     };
     render(&loader, &report, args, io)
 }

@@ -137,7 +137,6 @@ struct Res<'j> {
 /// An inline policy, or a managed policy's document, with who it is attached to.
 #[derive(Default)]
 struct PrincipalM {
-    id: String,
     arn: String,
     name: String,
     path: String,
@@ -384,12 +383,10 @@ impl<'j> Cfn<'j> {
                     .and_then(|v| v.text().and_then(|t| t.parse::<usize>().ok()));
                 let list = parts.get(1).and_then(|l| self.resolve(l, scope));
                 match (index, list) {
-                    (Some(i), Some(list)) if !list.is_placeholder() => {
-                        match list.items().get(i) {
-                            Some(v) => Some((*v).clone()),
-                            None => Some(self.placeholder("this `Fn::Select`", at, None)),
-                        }
-                    }
+                    (Some(i), Some(list)) if !list.is_placeholder() => match list.items().get(i) {
+                        Some(v) => Some((*v).clone()),
+                        None => Some(self.placeholder("this `Fn::Select`", at, None)),
+                    },
                     _ => Some(self.placeholder("this `Fn::Select`", at, None)),
                 }
             }
@@ -511,7 +508,10 @@ impl<'j> Cfn<'j> {
     /// `Ref` of a name: the scope, a pseudo parameter, a parameter, a resource.
     fn reference(&mut self, target: &str, at: Span, scope: &Scope) -> Option<V> {
         if let Some(v) = scope.get(target) {
-            return Some(V { span: at, ..v.clone() });
+            return Some(V {
+                span: at,
+                ..v.clone()
+            });
         }
         if let Some(value) = self.opts.params.get(target) {
             return Some(self.parameter_value(target, value.clone(), at));
@@ -644,7 +644,10 @@ impl<'j> Cfn<'j> {
                     None
                 }
             }
-            "Fn::Not" => args.first().and_then(|a| self.condition_value(a, at)).map(|b| !b),
+            "Fn::Not" => args
+                .first()
+                .and_then(|a| self.condition_value(a, at))
+                .map(|b| !b),
             "Condition" => {
                 let name = str_of(&m.value)?;
                 self.condition(&name, at)
@@ -731,12 +734,18 @@ impl<'j> Cfn<'j> {
             "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" => "TableName",
             "AWS::Events::Rule" | "AWS::Kinesis::Stream" => "Name",
             "AWS::Logs::LogGroup" => "LogGroupName",
-            "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => "StateMachineName",
+            "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => {
+                "StateMachineName"
+            }
             "AWS::Lambda::LayerVersion" | "AWS::Serverless::LayerVersion" => "LayerName",
             "AWS::Cognito::UserPool" => "UserPoolName",
             _ => "",
         };
-        let prop = if key.is_empty() { None } else { self.prop(r, key) };
+        let prop = if key.is_empty() {
+            None
+        } else {
+            self.prop(r, key)
+        };
         match prop.and_then(|p| self.resolve_str(p, &Scope::new())) {
             Some(v) => (v.text().unwrap_or("*").to_string(), v.has_placeholder()),
             None => (r.id.clone(), false),
@@ -846,16 +855,16 @@ impl<'j> Cfn<'j> {
             ("AWS::IAM::ManagedPolicy", "PolicyArn") => {
                 return self.ref_of(&r, at);
             }
-            ("AWS::Lambda::Function" | "AWS::Serverless::Function", "Arn") => {
-                self.function_arn(&r)
-            }
+            ("AWS::Lambda::Function" | "AWS::Serverless::Function", "Arn") => self.function_arn(&r),
             ("AWS::S3::Bucket", "Arn") => format!("arn:{p}:s3:::{name}"),
             ("AWS::S3::Bucket", "BucketName") => name,
             ("AWS::SNS::Topic", "TopicArn") => format!("arn:{p}:sns:{reg}:{acct}:{name}"),
             ("AWS::SNS::Topic", "TopicName") => name,
             ("AWS::SQS::Queue", "Arn") => format!("arn:{p}:sqs:{reg}:{acct}:{name}"),
             ("AWS::SQS::Queue", "QueueName") => name,
-            ("AWS::SQS::Queue", "QueueUrl") => format!("https://sqs.{reg}.amazonaws.com/{acct}/{name}"),
+            ("AWS::SQS::Queue", "QueueUrl") => {
+                format!("https://sqs.{reg}.amazonaws.com/{acct}/{name}")
+            }
             ("AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable", "Arn") => {
                 format!("arn:{p}:dynamodb:{reg}:{acct}:table/{name}")
             }
@@ -867,8 +876,12 @@ impl<'j> Cfn<'j> {
                 );
             }
             ("AWS::Events::Rule", "Arn") => format!("arn:{p}:events:{reg}:{acct}:rule/{name}"),
-            ("AWS::Logs::LogGroup", "Arn") => format!("arn:{p}:logs:{reg}:{acct}:log-group:{name}:*"),
-            ("AWS::Kinesis::Stream", "Arn") => format!("arn:{p}:kinesis:{reg}:{acct}:stream/{name}"),
+            ("AWS::Logs::LogGroup", "Arn") => {
+                format!("arn:{p}:logs:{reg}:{acct}:log-group:{name}:*")
+            }
+            ("AWS::Kinesis::Stream", "Arn") => {
+                format!("arn:{p}:kinesis:{reg}:{acct}:stream/{name}")
+            }
             ("AWS::Cognito::UserPool", "Arn") => {
                 format!("arn:{p}:cognito-idp:{reg}:{acct}:userpool/{}", r.id)
             }
@@ -921,7 +934,9 @@ impl<'j> Cfn<'j> {
                 continue;
             }
             match r.ty.as_str() {
-                "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy"
+                "AWS::IAM::Policy"
+                | "AWS::IAM::RolePolicy"
+                | "AWS::IAM::UserPolicy"
                 | "AWS::IAM::GroupPolicy" => self.inline_policy(r),
                 "AWS::IAM::UserToGroupAddition" => self.group_addition(r),
                 "AWS::Lambda::Permission" => self.permission(r),
@@ -937,13 +952,20 @@ impl<'j> Cfn<'j> {
                         r.id_span,
                     ));
                 }
-                "AWS::KMS::Key" | "AWS::SecretsManager::ResourcePolicy" | "AWS::ECR::Repository"
-                | "AWS::Events::EventBusPolicy" | "AWS::ApiGateway::RestApi"
-                | "AWS::Serverless::Api" | "AWS::Serverless::StateMachine"
+                "AWS::KMS::Key"
+                | "AWS::SecretsManager::ResourcePolicy"
+                | "AWS::ECR::Repository"
+                | "AWS::Events::EventBusPolicy"
+                | "AWS::ApiGateway::RestApi"
+                | "AWS::Serverless::Api"
+                | "AWS::Serverless::StateMachine"
                 | "AWS::Lambda::ResourcePolicy" => {
                     self.diags.push(note(
                         "iac-not-read",
-                        format!("`{}` ({}) may hold a policy; airtight does not read this type yet", r.id, r.ty),
+                        format!(
+                            "`{}` ({}) may hold a policy; airtight does not read this type yet",
+                            r.id, r.ty
+                        ),
                         r.id_span,
                     ));
                 }
@@ -1013,7 +1035,6 @@ impl<'j> Cfn<'j> {
             PrincipalType::Role
         };
         let mut p = PrincipalM {
-            id: r.id.clone(),
             arn: arn.clone(),
             name,
             path,
@@ -1043,7 +1064,6 @@ impl<'j> Cfn<'j> {
     fn group(&mut self, r: &Res<'j>) {
         let (arn, name, path) = self.principal_arn(r);
         let mut g = PrincipalM {
-            id: r.id.clone(),
             arn,
             name: name.clone(),
             path,
@@ -1156,7 +1176,6 @@ impl<'j> Cfn<'j> {
             span,
         ));
         let p = PrincipalM {
-            id: name.to_string(),
             arn: arn.clone(),
             name: name.to_string(),
             path: "/".into(),
@@ -1346,7 +1365,10 @@ impl<'j> Cfn<'j> {
                 .unwrap_or_default(),
         };
         let VK::Map(_) = &doc.kind else { return };
-        let statements = doc.get("Statement").map(|s| s.items().into_iter().cloned().collect::<Vec<V>>()).unwrap_or_default();
+        let statements = doc
+            .get("Statement")
+            .map(|s| s.items().into_iter().cloned().collect::<Vec<V>>())
+            .unwrap_or_default();
         for t in targets {
             for s in &statements {
                 self.statements
@@ -1429,7 +1451,6 @@ impl<'j> Cfn<'j> {
             at,
         );
         let mut role = PrincipalM {
-            id: id.clone(),
             arn: arn.clone(),
             name: id.clone(),
             path,
@@ -1531,7 +1552,10 @@ impl<'j> Cfn<'j> {
                     && !m.key.starts_with("Fn::")
                     && m.key != "Ref"
                 {
-                    role.managed.push(V::made(format!("sam-policy-template:{}", m.key), m.key_span));
+                    role.managed.push(V::made(
+                        format!("sam-policy-template:{}", m.key),
+                        m.key_span,
+                    ));
                     return;
                 }
             }
@@ -1549,8 +1573,11 @@ impl<'j> Cfn<'j> {
         if text.starts_with("arn:") || v.has_placeholder() {
             role.managed.push(v);
         } else {
-            role.managed
-                .push(made(format!("arn:{p}:iam::aws:policy/{text}"), v.span, false));
+            role.managed.push(made(
+                format!("arn:{p}:iam::aws:policy/{text}"),
+                v.span,
+                false,
+            ));
         }
     }
 
@@ -1564,7 +1591,10 @@ impl<'j> Cfn<'j> {
                 };
                 self.sub(&j, v.span, scope)
             }
-            VK::List(items) => V::list(items.iter().map(|i| self.sub_all(i, scope)).collect(), v.span),
+            VK::List(items) => V::list(
+                items.iter().map(|i| self.sub_all(i, scope)).collect(),
+                v.span,
+            ),
             VK::Map(entries) => V {
                 kind: VK::Map(
                     entries
@@ -1610,7 +1640,11 @@ impl<'j> Cfn<'j> {
                 "sns.amazonaws.com"
             }
             "Api" | "HttpApi" => {
-                let implicit = if ty == "Api" { "ServerlessRestApi" } else { "ServerlessHttpApi" };
+                let implicit = if ty == "Api" {
+                    "ServerlessRestApi"
+                } else {
+                    "ServerlessHttpApi"
+                };
                 let api_key = if ty == "Api" { "RestApiId" } else { "ApiId" };
                 let api = get(self, api_key).unwrap_or_else(|| V::made(implicit, at));
                 let method = get(self, "Method")
@@ -1644,7 +1678,10 @@ impl<'j> Cfn<'j> {
                     .or_else(|| get(self, "RuleName"))
                     .and_then(|v| v.text().map(str::to_string))
                     .unwrap_or_else(|| format!("{}{name}", r.id));
-                source_arn = Some(V::made(format!("arn:{p}:events:{reg}:{acct}:rule/{rule}"), at));
+                source_arn = Some(V::made(
+                    format!("arn:{p}:events:{reg}:{acct}:rule/{rule}"),
+                    at,
+                ));
                 "events.amazonaws.com"
             }
             "CloudWatchLogs" => {
@@ -1660,7 +1697,10 @@ impl<'j> Cfn<'j> {
                 "logs.amazonaws.com"
             }
             "IoTRule" => {
-                source_arn = Some(V::made(format!("arn:{p}:iot:{reg}:{acct}:rule/{}{name}", r.id), at));
+                source_arn = Some(V::made(
+                    format!("arn:{p}:iot:{reg}:{acct}:rule/{}{name}", r.id),
+                    at,
+                ));
                 source_account = Some(V::made(acct.clone(), at));
                 "iot.amazonaws.com"
             }
@@ -1670,12 +1710,11 @@ impl<'j> Cfn<'j> {
             }
             "Cognito" => {
                 id = format!("{}Cognito{name}Permission", r.id);
-                source_arn = member(props, "UserPool").map(|u| match obj(u)
-                    .and_then(|f| member(f, "Ref"))
-                    .and_then(str_of)
-                {
-                    Some(pool) => self.attribute(&pool, "Arn", at),
-                    None => self.placeholder("this user pool", u.span, None),
+                source_arn = member(props, "UserPool").map(|u| {
+                    match obj(u).and_then(|f| member(f, "Ref")).and_then(str_of) {
+                        Some(pool) => self.attribute(&pool, "Arn", at),
+                        None => self.placeholder("this user pool", u.span, None),
+                    }
                 });
                 "cognito-idp.amazonaws.com"
             }
@@ -1763,14 +1802,17 @@ impl<'j> Cfn<'j> {
                     out.name(&p.arn, n);
                 }
             }
-            let boundary = p.boundary.as_ref().and_then(|b| match self.managed_document(b) {
-                Ok(policy) => policy,
-                Err(arn) => {
-                    unknown.insert(format!("{arn} (permissions boundary)"), b.span);
-                    problems.push(format!("the boundary `{arn}` is not known"));
-                    None
-                }
-            });
+            let boundary = p
+                .boundary
+                .as_ref()
+                .and_then(|b| match self.managed_document(b) {
+                    Ok(policy) => policy,
+                    Err(arn) => {
+                        unknown.insert(format!("{arn} (permissions boundary)"), b.span);
+                        problems.push(format!("the boundary `{arn}` is not known"));
+                        None
+                    }
+                });
             if let Some(trust) = &p.trust {
                 let policy = policy_from(trust, PolicyKind::Resource, file, &mut self.diags);
                 account.resources.insert(
@@ -1842,10 +1884,18 @@ impl<'j> Cfn<'j> {
         if let Some(m) = self.managed.get(&text) {
             let _ = &m.id;
             let doc = m.doc.clone();
-            return Ok(doc.and_then(|d| policy_from(&d, PolicyKind::Identity, self.file, &mut self.diags)));
+            return Ok(
+                doc.and_then(|d| policy_from(&d, PolicyKind::Identity, self.file, &mut self.diags))
+            );
         }
-        if let Some(builtin) = known_managed_policy(&text).and_then(|t| builtin_value(t, arn.span)) {
-            return Ok(policy_from(&builtin, PolicyKind::Identity, self.file, &mut self.diags));
+        if let Some(builtin) = known_managed_policy(&text).and_then(|t| builtin_value(t, arn.span))
+        {
+            return Ok(policy_from(
+                &builtin,
+                PolicyKind::Identity,
+                self.file,
+                &mut self.diags,
+            ));
         }
         Err(text)
     }

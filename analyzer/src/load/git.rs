@@ -18,7 +18,9 @@
 //!   are found by comparing BASE with the index (`git diff --cached`) and each indexed `*.json`
 //!   file with its index blob ourselves; only changed files are read, by [`super::file`]
 //!   (regular files, inside the repository, 16 MiB);
-//! - a pathspec that matches no file on either side is an error.
+//! - a pathspec that matches no file on either side is an error;
+//! - between two revisions a renamed file is one pair (its old path's content against its new
+//!   path's), so a pure rename is no change (`--find-renames`, git's default similarity).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -32,7 +34,8 @@ use super::pairs::{FilePair, InputError, Version};
 /// repository's, the user's and the system's configuration). The user's configuration is still
 /// read (`safe.directory`, for one, must keep working in CI containers); what could run a command
 /// or change the parsed output is pinned here instead. Flags do the rest: `--no-ext-diff`,
-/// `--no-textconv`, `--no-color`, `--no-renames`, `--no-abbrev`, `-z`, `--full-name`.
+/// `--no-textconv`, `--no-color`, `--find-renames` or `--no-renames`, `--no-abbrev`, `-z`,
+/// `--full-name`.
 const PINNED: &[&str] = &[
     "core.fsmonitor=false",
     "core.hooksPath=/dev/null",
@@ -42,6 +45,7 @@ const PINNED: &[&str] = &[
     "color.ui=false",
     "diff.relative=false",
     "diff.renames=false",
+    "diff.renameLimit=1000",
     "diff.noprefix=false",
     "diff.mnemonicPrefix=false",
     "diff.orderFile=/dev/null",
@@ -58,7 +62,8 @@ const UNSET: &[&str] = &["GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_PAGER", "PAG
 
 /// The changed `*.json` files between two revisions (`BASE..HEAD`), or between a revision and
 /// the working tree (`BASE`), limited to `paths` (git pathspecs, relative to the current
-/// directory). Renames are an old file removed and a new one added.
+/// directory). Between two revisions a rename pairs the old path with the new one; against the
+/// working tree it is an old file removed and a new one added.
 pub fn from_git(range: &str, paths: &[PathBuf]) -> Result<Vec<FilePair>, InputError> {
     let (base, head) = split_range(range)?;
     // Refused before git runs at all.
@@ -236,10 +241,18 @@ fn check_pathspecs_in_index(
     Ok(())
 }
 
-/// One changed path of `git diff --raw`: the modes on both sides.
+/// Whether a changed path is compared: a policy (`*.json`) or a template (`*.yaml`, `*.yml`,
+/// `*.template`; `docs/iac.md`).
+fn compared(path: &str) -> bool {
+    path.ends_with(".json") || super::iac::yaml_name(path)
+}
+
+/// One changed path of `git diff --raw`: the modes on both sides, and the path it was renamed
+/// from.
 struct Change {
     old_mode: String,
     new_mode: String,
+    from: Option<String>,
 }
 
 /// `git diff --raw -z` with every option pinned; `extra` before the revisions (`--cached`).
@@ -248,12 +261,19 @@ fn raw_diff(
     revisions: &[&str],
     pathspecs: &[String],
 ) -> Result<BTreeMap<String, Change>, InputError> {
+    // Between two revisions a renamed file is paired with its old path (git's default
+    // similarity, 50%); against the working tree a rename stays a removal and an addition.
+    let renames = if extra.is_empty() {
+        "--find-renames"
+    } else {
+        "--no-renames"
+    };
     let mut args = vec![
         "diff",
         "--raw",
         "-z",
         "--no-abbrev",
-        "--no-renames",
+        renames,
         "--no-ext-diff",
         "--no-textconv",
         "--no-color",
@@ -266,25 +286,34 @@ fn raw_diff(
     let out = git(&args)?;
     let mut fields = out.split(|b| *b == 0);
     let mut changes = BTreeMap::new();
-    // `:old_mode new_mode old_id new_id status` NUL `path` NUL, repeated.
+    // `:old_mode new_mode old_id new_id status` NUL `path` NUL, repeated; a rename or copy
+    // (`R…`, `C…`) has the old path and then the new one.
     while let Some(meta) = fields.next() {
         if meta.is_empty() {
             continue;
         }
         let Some(path) = fields.next() else { break };
         let meta = String::from_utf8_lossy(meta);
-        let mut words = meta.trim_start_matches(':').split(' ');
-        let (Some(old_mode), Some(new_mode)) = (words.next(), words.next()) else {
+        let words: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [old_mode, new_mode, _, _, status] = words[..] else {
             return Err(InputError::Git {
                 args: args.join(" "),
                 message: format!("unexpected output `{meta}`"),
             });
         };
+        let path = String::from_utf8_lossy(path).into_owned();
+        let (path, from) = if status.starts_with(['R', 'C']) {
+            let Some(to) = fields.next() else { break };
+            (String::from_utf8_lossy(to).into_owned(), Some(path))
+        } else {
+            (path, None)
+        };
         changes.insert(
-            String::from_utf8_lossy(path).into_owned(),
+            path,
             Change {
                 old_mode: old_mode.to_string(),
                 new_mode: new_mode.to_string(),
+                from,
             },
         );
     }
@@ -304,9 +333,11 @@ fn between_revisions(
 ) -> Result<Vec<FilePair>, InputError> {
     let changes = raw_diff(&[], &[base_id, head_id], pathspecs)?;
     let mut pairs = Vec::new();
-    for (path, change) in changes.iter().filter(|(p, _)| p.ends_with(".json")) {
+    for (path, change) in changes.iter().filter(|(p, _)| compared(p)) {
+        // A rename (or copy) with edits compares the old path's content with the new path's.
+        let old_path = change.from.as_deref().unwrap_or(path);
         let old = is_file_mode(&change.old_mode)
-            .then(|| blobs.at(base, base_id, path))
+            .then(|| blobs.at(base, base_id, old_path))
             .transpose()?;
         let new = is_file_mode(&change.new_mode)
             .then(|| blobs.at(head, head_id, path))
@@ -381,7 +412,7 @@ fn against_working_tree(
     let candidates: BTreeSet<&String> = staged
         .keys()
         .chain(index.keys())
-        .filter(|p| p.ends_with(".json"))
+        .filter(|p| compared(p))
         .collect();
     let mut pairs = Vec::new();
     for path in candidates {

@@ -117,15 +117,16 @@ fn classify(value: Json) -> Detected {
     }
     let serverless = member(members, "Transform").is_some_and(|t| match &t.kind {
         JsonKind::String(s) => s.text.starts_with("AWS::Serverless"),
-        JsonKind::Array(items) => items
-            .iter()
-            .any(|i| matches!(&i.kind, JsonKind::String(s) if s.text.starts_with("AWS::Serverless"))),
+        JsonKind::Array(items) => items.iter().any(
+            |i| matches!(&i.kind, JsonKind::String(s) if s.text.starts_with("AWS::Serverless")),
+        ),
         _ => false,
     });
     let aws_resources = member(members, "Resources").is_some_and(|r| match &r.kind {
         JsonKind::Object(resources) => resources.iter().any(|res| match &res.value.kind {
-            JsonKind::Object(f) => member(f, "Type")
-                .is_some_and(|t| matches!(&t.kind, JsonKind::String(s) if s.text.starts_with("AWS::"))),
+            JsonKind::Object(f) => member(f, "Type").is_some_and(
+                |t| matches!(&t.kind, JsonKind::String(s) if s.text.starts_with("AWS::")),
+            ),
             _ => false,
         }),
         _ => false,
@@ -418,12 +419,16 @@ fn widen_placeholders(doc: &mut V, diags: &mut Vec<Diagnostic>) {
             _ => vec![statements],
         };
         for s in list {
-            let VK::Map(fields) = &mut s.kind else { continue };
+            let VK::Map(fields) = &mut s.kind else {
+                continue;
+            };
             for (k, _, cond) in fields.iter_mut() {
                 if k != "Condition" {
                     continue;
                 }
-                let VK::Map(ops) = &mut cond.kind else { continue };
+                let VK::Map(ops) = &mut cond.kind else {
+                    continue;
+                };
                 for (op, op_span, block) in ops.iter_mut() {
                     if !block.has_placeholder() {
                         continue;
@@ -457,7 +462,10 @@ pub fn document(statements: Vec<V>, at: Span) -> V {
 
 /// An empty span at the start of `at`.
 pub fn empty(at: Span) -> Span {
-    Span { end: at.start, ..at }
+    Span {
+        end: at.start,
+        ..at
+    }
 }
 
 /// One `AddPermission` call (an `AWS::Lambda::Permission`, an `aws_lambda_permission`, or one
@@ -512,7 +520,10 @@ impl Permission {
             conditions.push(("StringEquals", V::map(equals, at)));
         }
         if let Some(arn) = &self.source_arn {
-            conditions.push(("ArnLike", V::map(vec![("AWS:SourceArn", arn.clone())], arn.span)));
+            conditions.push((
+                "ArnLike",
+                V::map(vec![("AWS:SourceArn", arn.clone())], arn.span),
+            ));
         }
         if let Some(b) = &self.invoked_via_function_url {
             let on = matches!(&b.kind, VK::Bool(true))
@@ -650,7 +661,9 @@ fn from_serde(v: &serde_json::Value, at: Span) -> V {
         serde_json::Value::Bool(b) => VK::Bool(*b),
         serde_json::Value::Number(n) => VK::Num(n.to_string()),
         serde_json::Value::String(s) => return V::made(s.clone(), at),
-        serde_json::Value::Array(items) => VK::List(items.iter().map(|i| from_serde(i, at)).collect()),
+        serde_json::Value::Array(items) => {
+            VK::List(items.iter().map(|i| from_serde(i, at)).collect())
+        }
         serde_json::Value::Object(map) => VK::Map(
             map.iter()
                 .map(|(k, v)| (k.clone(), at, from_serde(v, at)))
@@ -697,7 +710,10 @@ mod tests {
         let o = IacOptions::default();
         let f = "arn:aws:lambda:us-east-1:123456789012:function:f";
         assert_eq!(function_target("f", &o), (f.to_string(), None));
-        assert_eq!(function_target("f:live", &o), (f.to_string(), Some("live".into())));
+        assert_eq!(
+            function_target("f:live", &o),
+            (f.to_string(), Some("live".into()))
+        );
         assert_eq!(
             function_target("123456789012:function:f", &o),
             (f.to_string(), None)
@@ -722,11 +738,19 @@ mod tests {
     fn detection() {
         let f = FileId(0);
         assert!(matches!(
-            detect(r#"{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}"#, f, false),
+            detect(
+                r#"{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}"#,
+                f,
+                false
+            ),
             Detected::Template(_)
         ));
         assert!(matches!(
-            detect(r#"{"format_version":"1.2","terraform_version":"1.9.0"}"#, f, false),
+            detect(
+                r#"{"format_version":"1.2","terraform_version":"1.9.0"}"#,
+                f,
+                false
+            ),
             Detected::Plan(_)
         ));
         assert!(matches!(
@@ -734,10 +758,17 @@ mod tests {
             Detected::Other
         ));
         assert!(matches!(
-            detect("Transform: AWS::Serverless-2016-10-31\nResources: {}\n", f, true),
+            detect(
+                "Transform: AWS::Serverless-2016-10-31\nResources: {}\n",
+                f,
+                true
+            ),
             Detected::Template(_)
         ));
-        assert!(matches!(detect("on: [push]\njobs: {}\n", f, true), Detected::Other));
+        assert!(matches!(
+            detect("on: [push]\njobs: {}\n", f, true),
+            Detected::Other
+        ));
         assert!(matches!(
             detect("AWSTemplateFormatVersion: x\nResources: [\n", f, true),
             Detected::Broken(_)

@@ -6,6 +6,8 @@
 //! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
 //!   revisions of a repository;
 //! - [`intent`] reads a `deny-check --intent` file;
+//! - [`iac`], [`yaml`], [`cfn`] and [`terraform`] read CloudFormation/SAM templates (JSON or
+//!   YAML) and Terraform plans as worlds (`docs/iac.md`);
 //! - [`file`] is how every file is read: regular files only, at most 16 MiB, symlinks followed
 //!   only inside the tree they are in.
 //!
@@ -33,6 +35,7 @@ pub mod git;
 pub mod iac;
 pub mod intent;
 pub mod pairs;
+pub mod terraform;
 pub mod world;
 pub mod yaml;
 
@@ -51,6 +54,9 @@ pub struct Loader {
     diagnostics: Vec<Diagnostic>,
     /// The files that hold built-in policies rather than the user's.
     builtins: Vec<FileId>,
+    /// For files whose report entries are not named by their path (a template's entries are
+    /// named by principal or function): the path CI annotations and SARIF point at.
+    artifacts: std::collections::BTreeMap<FileId, String>,
 }
 
 impl Default for Loader {
@@ -65,6 +71,7 @@ impl Loader {
             files: SimpleFiles::new(),
             diagnostics: Vec::new(),
             builtins: Vec::new(),
+            artifacts: std::collections::BTreeMap::new(),
         }
     }
 
@@ -204,6 +211,17 @@ impl Loader {
         let file = self.add(builtin.name, builtin.text);
         self.builtins.push(file);
         file
+    }
+
+    /// Records the repository-relative path (or the path as given) of `file`, for reports whose
+    /// entries are not named by it.
+    pub fn set_artifact(&mut self, file: FileId, path: &str) {
+        self.artifacts.insert(file, path.to_string());
+    }
+
+    /// The path recorded with [`Loader::set_artifact`].
+    pub fn artifact(&self, file: FileId) -> Option<&str> {
+        self.artifacts.get(&file).map(String::as_str)
     }
 
     /// Whether `file` holds a built-in policy.

@@ -183,7 +183,9 @@ impl Tree<'_> {
                 let rel_path = rel.join(&name);
                 let key = slashes(&rel_path);
                 let shown = slashes(&root.join(&rel_path));
-                let is_json = rel_path.extension().is_some_and(|e| e == "json");
+                // Policies are `*.json`; templates may also be YAML (`docs/iac.md`).
+                let is_json = rel_path.extension().is_some_and(|e| e == "json")
+                    || super::iac::yaml_name(&key);
                 let kind = entry.file_type().map_err(|source| InputError::Io {
                     path: shown.clone(),
                     source,

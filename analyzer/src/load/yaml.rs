@@ -153,14 +153,15 @@ impl<'s> Builder<'s> {
             };
             let (start, end) = (self.byte(marks.start.index()), self.byte(marks.end.index()));
             let done: Option<(Json, usize)> = match event {
-                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
-                    None
-                }
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
                         return Err(self
-                            .error("a template is one YAML document; this is a second one", start)
+                            .error(
+                                "a template is one YAML document; this is a second one",
+                                start,
+                            )
                             .with_label("second document"));
                     }
                     None
@@ -178,7 +179,9 @@ impl<'s> Builder<'s> {
                                 start,
                             )
                             .with_label("this alias")
-                            .with_note("a template that expands this much is refused rather than read"));
+                            .with_note(
+                                "a template that expands this much is refused rather than read",
+                            ));
                     }
                     Some((value.clone(), end))
                 }
@@ -229,7 +232,17 @@ impl<'s> Builder<'s> {
                         } => {
                             let last = closing.unwrap_or(end);
                             let span = self.span(start, last);
-                            (wrap(tag, Json { kind: JsonKind::Array(items), span }), anchor, last)
+                            (
+                                wrap(
+                                    tag,
+                                    Json {
+                                        kind: JsonKind::Array(items),
+                                        span,
+                                    },
+                                ),
+                                anchor,
+                                last,
+                            )
                         }
                         Frame::Map {
                             start,
@@ -248,7 +261,17 @@ impl<'s> Builder<'s> {
                             }
                             let last = closing.unwrap_or(end);
                             let span = self.span(start, last);
-                            (wrap(tag, Json { kind: JsonKind::Object(members), span }), anchor, last)
+                            (
+                                wrap(
+                                    tag,
+                                    Json {
+                                        kind: JsonKind::Object(members),
+                                        span,
+                                    },
+                                ),
+                                anchor,
+                                last,
+                            )
                         }
                     };
                     if anchor > 0 {
@@ -281,13 +304,11 @@ impl<'s> Builder<'s> {
                             JsonKind::Number(n) => *key = Some((n, value.span)),
                             JsonKind::Bool(b) => *key = Some((b.to_string(), value.span)),
                             JsonKind::Null => *key = Some(("null".into(), value.span)),
-                            _ => {
-                                return Err(Diagnostic::error(
-                                    "yaml-syntax",
-                                    "a mapping key must be a plain value, not a mapping or sequence",
-                                    value.span,
-                                ))
-                            }
+                            _ => return Err(Diagnostic::error(
+                                "yaml-syntax",
+                                "a mapping key must be a plain value, not a mapping or sequence",
+                                value.span,
+                            )),
                         },
                     }
                 }
@@ -342,9 +363,7 @@ impl<'s> Builder<'s> {
         let mut cs = start;
         if tag.is_some() {
             let rest = &self.src[start..end];
-            let after_tag = rest
-                .find(|c: char| c.is_whitespace())
-                .unwrap_or(rest.len());
+            let after_tag = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
             let skip = rest[after_tag..]
                 .find(|c: char| !c.is_whitespace())
                 .map_or(rest.len(), |i| after_tag + i);
