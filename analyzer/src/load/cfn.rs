@@ -554,6 +554,9 @@ impl<'j> Cfn<'j> {
         if let Some(r) = self.resources.get(target).cloned() {
             return Some(self.ref_of(&r, at));
         }
+        if let Some(v) = self.sam_generated(target, "", at) {
+            return Some(v);
+        }
         if target.starts_with("ServerlessRestApi") || target.starts_with("ServerlessHttpApi") {
             return Some(V::made(target.to_string(), at));
         }
@@ -838,7 +841,56 @@ impl<'j> Cfn<'j> {
         )
     }
 
+    /// A resource SAM generates for a function, referred to by its logical id:
+    /// `{Function}Role` (its execution role), `{Function}Alias{Name}` (its `AutoPublishAlias`),
+    /// `{Function}.Alias`.
+    fn sam_generated(&mut self, target: &str, attr: &str, at: Span) -> Option<V> {
+        let functions: Vec<Res<'j>> = self
+            .resources
+            .values()
+            .filter(|r| r.ty == "AWS::Serverless::Function")
+            .cloned()
+            .collect();
+        for r in functions {
+            let auto = self
+                .prop(&r, "AutoPublishAlias")
+                .and_then(|a| self.resolve_str(a, &Scope::new()))
+                .and_then(|v| v.text().map(str::to_string));
+            if target == format!("{}Role", r.id) && self.prop(&r, "Role").is_none() {
+                let name = format!("{}Role", r.id);
+                return Some(match attr {
+                    "" => V::made(name, at),
+                    "Arn" => {
+                        let path = self
+                            .prop(&r, "RolePath")
+                            .and_then(|x| self.resolve_str(x, &Scope::new()))
+                            .and_then(|v| v.text().map(str::to_string))
+                            .unwrap_or_else(|| "/".into());
+                        V::made(
+                            format!("arn:{}:iam::{}:role{path}{name}", self.partition(), self.account()),
+                            at,
+                        )
+                    }
+                    _ => return None,
+                });
+            }
+            let Some(alias) = auto else { continue };
+            if attr.is_empty()
+                && (target == format!("{}Alias{alias}", r.id) || target == format!("{}.Alias", r.id))
+            {
+                let base = self.function_arn(&r);
+                return Some(V::made(qualified(&base, Some(&alias)), at));
+            }
+        }
+        None
+    }
+
     fn attribute(&mut self, id: &str, attr: &str, at: Span) -> V {
+        if !self.resources.contains_key(id) {
+            if let Some(v) = self.sam_generated(id, attr, at) {
+                return v;
+            }
+        }
         let Some(r) = self.resources.get(id).cloned() else {
             return self.placeholder(
                 &format!("`{id}.{attr}` (not a resource of this template)"),
