@@ -489,7 +489,8 @@ Resources:
     // A managed policy airtight does not know, newly attached: unknown, exit 3.
     assert_eq!(output.status.code(), Some(3), "{}", describe(&output));
     let out: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    let f = entry(&out, "role/Exec (managed policies)").expect(&describe(&output));
+    let log = describe(&output);
+    let f = entry(&out, "role/Exec (managed policies)").expect(&log);
     assert_eq!(f["verdict"], "unknown");
     assert!(
         f["reason"]

@@ -702,18 +702,16 @@ impl<'j> Cfn<'j> {
                 let (id, attr) = var.split_once('.').unwrap_or((var, ""));
                 Some(self.attribute(id, attr, at))
             };
-            match value {
-                Some(v) => {
-                    placeholder |= v.has_placeholder();
-                    match v.text() {
-                        Some(t) => out.push_str(t),
-                        None => {
-                            placeholder = true;
-                            out.push('*');
-                        }
+            // `AWS::NoValue` adds nothing.
+            if let Some(v) = value {
+                placeholder |= v.has_placeholder();
+                match v.text() {
+                    Some(t) => out.push_str(t),
+                    None => {
+                        placeholder = true;
+                        out.push('*');
                     }
                 }
-                None => {}
             }
         }
         out.push_str(rest);
@@ -867,7 +865,11 @@ impl<'j> Cfn<'j> {
                             .and_then(|v| v.text().map(str::to_string))
                             .unwrap_or_else(|| "/".into());
                         V::made(
-                            format!("arn:{}:iam::{}:role{path}{name}", self.partition(), self.account()),
+                            format!(
+                                "arn:{}:iam::{}:role{path}{name}",
+                                self.partition(),
+                                self.account()
+                            ),
                             at,
                         )
                     }
@@ -876,7 +878,8 @@ impl<'j> Cfn<'j> {
             }
             let Some(alias) = auto else { continue };
             if attr.is_empty()
-                && (target == format!("{}Alias{alias}", r.id) || target == format!("{}.Alias", r.id))
+                && (target == format!("{}Alias{alias}", r.id)
+                    || target == format!("{}.Alias", r.id))
             {
                 let base = self.function_arn(&r);
                 return Some(V::made(qualified(&base, Some(&alias)), at));

@@ -620,14 +620,14 @@ impl<'j> Side<'_, 'j> {
                             .push((r.address.clone(), s));
                     }
                 }
-                "aws_lambda_function_url" => {
-                    if self.text(&r, "authorization_type").as_deref() == Some("NONE") {
-                        self.diags.push(note(
+                "aws_lambda_function_url"
+                    if self.text(&r, "authorization_type").as_deref() == Some("NONE") =>
+                {
+                    self.diags.push(note(
                             "iac-url-none",
                             format!("`{}` is a function URL with `authorization_type = \"NONE\"`: no permission is added for it, so callers get 403 unless an `aws_lambda_permission` grants `lambda:InvokeFunctionUrl` to `*`", r.address),
                             r.at,
                         ));
-                    }
                 }
                 _ => {}
             }
