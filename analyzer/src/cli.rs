@@ -115,12 +115,9 @@ const DENY_CHECK_EXAMPLES: &str = "Examples:
   airtight deny-check --identity deny.json --function arn:aws:lambda:us-west-2:123456789012:function:my-function --qualifier my-alias";
 
 const DIFF_EXAMPLES: &str = "Examples:
-  airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
-  airtight diff --git origin/main..HEAD policies --format sarif > airtight.sarif
-  airtight diff old/template.yaml new/template.yaml --param Env=prod --account 111122223333
-  airtight diff --git origin/main..HEAD template.yaml --format markdown
-  airtight diff --plan plan.json   (terraform show -json plan.out > plan.json)";
+  airtight diff --git origin/main..HEAD template.yaml policies --param Env=prod --format sarif > airtight.sarif
+  airtight diff --plan plan.json   (terraform show -json plan.out > plan.json; docs/iac.md)";
 
 const WHO_CAN_EXAMPLES: &str = "Examples:
   airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias

@@ -958,12 +958,11 @@ impl<'j> Cfn<'j> {
     // ----- reading ----------------------------------------------------------------------
 
     fn read(&mut self) {
-        let list: Vec<Res<'j>> = self.resources.values().cloned().collect();
+        let all: Vec<Res<'j>> = self.resources.values().cloned().collect();
+        // Resources whose `Condition` is false do not exist; each condition is decided once.
+        let list: Vec<Res<'j>> = all.into_iter().filter(|r| self.exists(r)).collect();
         // Principals and functions first, so that policies and permissions find them.
         for r in &list {
-            if !self.exists(r) {
-                continue;
-            }
             match r.ty.as_str() {
                 "AWS::IAM::Role" | "AWS::IAM::User" => self.principal(r),
                 "AWS::IAM::Group" => self.group(r),
@@ -985,9 +984,6 @@ impl<'j> Cfn<'j> {
             }
         }
         for r in &list {
-            if !self.exists(r) {
-                continue;
-            }
             match r.ty.as_str() {
                 "AWS::IAM::Policy"
                 | "AWS::IAM::RolePolicy"
