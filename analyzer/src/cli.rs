@@ -218,6 +218,10 @@ pub struct SimulateArgs {
     /// With --world: the caller, instead of the request's principal.
     #[arg(long, value_name = "ARN", requires = "world")]
     pub principal: Option<String>,
+    /// Explain the decision statement by statement: for each, whether its action, resource,
+    /// principal and every condition matched, with the request's values.
+    #[arg(long)]
+    pub explain: bool,
     /// Decide in a world (see docs/world.md) instead of the policy files: every principal,
     /// root user and outside caller of the world is asked.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["identity", "resource_policy", "boundary", "session_policy", "scp", "rcp"])]

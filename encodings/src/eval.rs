@@ -463,6 +463,11 @@ pub fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
     }
 }
 
+/// Whether a Principal/NotPrincipal block names this request's caller.
+pub fn principal_applies(block: &PrincipalBlock, request: &Request) -> bool {
+    principal_grant(block, request).is_some()
+}
+
 /// Which grant, if any, a Principal/NotPrincipal block gives this request.
 fn principal_grant(block: &PrincipalBlock, request: &Request) -> Option<Grant> {
     let kind = request.kind();

@@ -20,4 +20,6 @@ pub mod service_data;
 pub mod smt;
 pub mod span;
 pub mod template;
+pub mod trace;
+pub mod validity;
 pub mod world;

@@ -16,10 +16,10 @@ use rayon::prelude::*;
 
 mod common;
 
-use common::{corpus, history, ms, parse, percentile};
+use common::{corpus, history, ms, percentile};
 
 /// A pair's verdict, solver queries and unknown reason, or the error.
-type Outcome = Result<(Change, usize, Option<String>), String>;
+type Outcome = Result<(Change, usize, Option<String>, Vec<String>), String>;
 
 fn main() {
     let Some(root) = corpus() else {
@@ -39,8 +39,8 @@ fn main() {
     {
         pairs.retain(|p| p.name.contains(only.as_str()));
     }
-    let Some(allow_all) = parse(airtight_analysis::builtin::ALLOW_ALL.text) else {
-        println!("internal error: the allow-all policy does not parse");
+    let Some(baselines) = airtight_analysis::builtin::Baselines::unregistered() else {
+        println!("internal error: the built-in policies do not parse");
         return;
     };
     println!(
@@ -69,8 +69,28 @@ fn main() {
                 .map(|p| {
                     let t = Instant::now();
                     let kind = PolicyKind::detect(&p.new);
-                    let r = compare(&p.old, &p.new, kind, &allow_all, &options)
-                        .map(|c| (c.change, c.solver_queries, c.unknown.map(|u| u.0)))
+                    let r = compare(&p.old, &p.new, kind, &baselines, &options)
+                        .map(|c| {
+                            // Every example shown, checked as a request AWS could receive.
+                            let problems: Vec<String> = c
+                                .new_access
+                                .iter()
+                                .chain(&c.removed_access)
+                                .map(|e| {
+                                    airtight_encodings::validity::check(&e.request)
+                                        .first()
+                                        .map(|i| {
+                                            let text = format!("{i:?}");
+                                            text.split(['(', ' ', '{'])
+                                                .next()
+                                                .unwrap_or("")
+                                                .to_string()
+                                        })
+                                        .unwrap_or_default()
+                                })
+                                .collect();
+                            (c.change, c.solver_queries, c.unknown.map(|u| u.0), problems)
+                        })
                         .map_err(|e| e.to_string());
                     (t.elapsed(), r)
                 })
@@ -82,12 +102,18 @@ fn main() {
         let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
         let mut queries = 0;
         let mut syntactic = 0;
+        let mut examples = 0;
+        let mut invalid: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, r) in &results {
             match r {
-                Ok((v, q, _)) => {
+                Ok((v, q, _, problems)) => {
                     *tally.entry(v.as_str()).or_default() += 1;
                     queries += q;
                     syntactic += usize::from(*q == 0);
+                    examples += problems.len();
+                    for p in problems.iter().filter(|p| !p.is_empty()) {
+                        *invalid.entry(p.as_str()).or_default() += 1;
+                    }
                 }
                 Err(_) => *tally.entry("error").or_default() += 1,
             }
@@ -101,6 +127,12 @@ fn main() {
             ms(times.last().copied().unwrap_or_default()),
         );
         println!("  verdicts: {tally:?}");
+        let bad: usize = invalid.values().sum();
+        println!(
+            "  examples: {examples}, valid AWS requests: {} ({:.1}%); invalid by first reason: {invalid:?}",
+            examples - bad,
+            100.0 * (examples - bad) as f64 / examples.max(1) as f64
+        );
         let mut slow: Vec<(Duration, &str)> = results
             .iter()
             .zip(&pairs)
@@ -120,7 +152,7 @@ fn main() {
                 .iter()
                 .zip(&pairs)
                 .map(|((_, r), p)| match r {
-                    Ok((v, _, _)) => format!("{} {}", p.name, v.as_str()),
+                    Ok((v, _, _, _)) => format!("{} {}", p.name, v.as_str()),
                     Err(e) => format!("{} error {e}", p.name),
                 })
                 .collect();
@@ -130,7 +162,7 @@ fn main() {
         }
         for ((_, r), p) in results.iter().zip(&pairs) {
             match r {
-                Ok((_, _, Some(reason))) => println!("  unknown: {}: {reason}", p.name),
+                Ok((_, _, Some(reason), _)) => println!("  unknown: {}: {reason}", p.name),
                 Err(e) => println!("  error: {}: {e}", p.name),
                 _ => {}
             }

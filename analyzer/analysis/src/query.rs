@@ -20,6 +20,7 @@ use airtight_encodings::smt::symbolic::Symbolic;
 use airtight_encodings::smt::term::Term;
 use airtight_encodings::smt::universe::universe;
 use airtight_encodings::span::Span;
+use airtight_encodings::trace::explain;
 
 #[derive(Debug, Clone, Copy)]
 pub struct QueryOptions {
@@ -97,6 +98,11 @@ pub struct Counterexample {
     pub request: Request,
     pub left: Evaluation,
     pub right: Option<Evaluation>,
+    /// Why the left (or only) side decided as it did, in the evaluator's terms
+    /// ([`airtight_encodings::trace::explain`]).
+    pub why: Vec<String>,
+    /// The same for the right side of a two-sided question.
+    pub why_right: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -498,10 +504,20 @@ fn run(
         .into_iter()
         .map(|request| {
             let (_, left, right) = certify(&request);
+            let why = sets
+                .first()
+                .map(|set| explain(set, &request))
+                .unwrap_or_default();
+            let why_right = sets
+                .get(1)
+                .map(|set| explain(set, &request))
+                .unwrap_or_default();
             Counterexample {
                 request,
                 left,
                 right,
+                why,
+                why_right,
             }
         })
         .collect();

@@ -23,6 +23,7 @@ use airtight_encodings::eval::{evaluate, Decision, PolicySet};
 use airtight_encodings::glob::Glob;
 use airtight_encodings::policy::{Effect, Policy};
 use airtight_encodings::request::{ContextValue, Request};
+use airtight_encodings::trace::explain;
 use airtight_encodings::world::{Account, Principal, World};
 use rayon::prelude::*;
 
@@ -348,9 +349,11 @@ fn settle(
                     outcome: Outcome::Found,
                     conditions: vec![Vec::new()],
                     examples: vec![Counterexample {
+                        why: explain(&set, &request),
                         request,
                         left: evaluation,
                         right: None,
+                        why_right: Vec::new(),
                     }],
                     method: Method::Guess,
                 });
@@ -401,9 +404,11 @@ fn settle_root(
                     outcome: Outcome::Found,
                     conditions: vec![Vec::new()],
                     examples: vec![Counterexample {
+                        why: explain(&set, &request),
                         request,
                         left: evaluation,
                         right: None,
+                        why_right: Vec::new(),
                     }],
                     method: Method::Guess,
                 });
@@ -505,9 +510,11 @@ fn ask_group(
                 who: w.clone(),
                 outcome: Outcome::Found,
                 examples: vec![Counterexample {
+                    why: explain(&set, &request),
                     request,
                     left: evaluation,
                     right: None,
+                    why_right: Vec::new(),
                 }],
                 conditions,
                 method: Method::Solver,

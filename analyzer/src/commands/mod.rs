@@ -12,13 +12,16 @@ pub mod no_new_access;
 pub mod simulate;
 pub mod who_can;
 
+use airtight_analysis::diff::judgement::judged;
 use airtight_analysis::query::{Answer, QueryError, QueryKind, Verdict};
 use airtight_encodings::eval::PolicySet;
+use airtight_encodings::policy::{Policy, PolicyKind};
 
 use crate::cli::{Cli, Command, Format, Io, PolicySetArgs, QueryArgs, SidesArgs};
 use crate::exit::Exit;
 use crate::load::{load_policy_set, Loader};
 use crate::report;
+use crate::report::query::Shown;
 
 /// Runs a parsed command line. Everything a command writes passes through
 /// [`report::sanitize::Sanitized`], so that no control character from a policy or a file name
@@ -44,30 +47,143 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Exit {
 }
 
 /// What the two-sided queries share: load both sides, ask, render, exit.
+///
+/// The simple form's two files (`equiv OLD NEW`) are typed like `diff` types them: NEW is a
+/// resource-based policy when a statement names a `Principal`, else an identity-based policy,
+/// and OLD is read as the same type. With one policy per side (of the same type, and no shared
+/// policy), the question is asked the way `diff` asks it — under every judgement of the policy
+/// (`airtight_analysis::diff::judgement`: on its own, and as a guardrail next to policies that
+/// allow everything) — so that `diff`, `equiv` and `no-new-access` give one verdict for one
+/// pair. Otherwise it is asked about the two policy sets as given.
 fn run_two_sided(
     sides: &SidesArgs,
     query: &QueryArgs,
     kind: QueryKind,
     io: &mut Io<'_>,
-    ask: impl FnOnce(&PolicySet, &PolicySet) -> Result<Answer, QueryError>,
+    ask: impl Fn(&PolicySet, &PolicySet) -> Result<Answer, QueryError>,
 ) -> Exit {
     let mut loader = Loader::new();
-    let left = load_policy_set(&sides.side(true).files(), &mut loader);
-    let right = load_policy_set(&sides.side(false).files(), &mut loader);
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let mut left_files = sides.side(true).files();
+    let mut right_files = sides.side(false).files();
+    // The simple form's files are read apart from the flags: NEW first, to give OLD its type.
+    for (files, path) in [
+        (&mut left_files, &sides.left),
+        (&mut right_files, &sides.right),
+    ] {
+        if let Some(p) = path {
+            if let Some(i) = files.identity.iter().position(|x| x == p) {
+                files.identity.remove(i);
+            }
+        }
+    }
+    let right_simple = sides
+        .right
+        .as_ref()
+        .map(|p| load_typed(p, None, &mut loader));
+    let simple_kind = right_simple
+        .as_ref()
+        .and_then(|r| r.as_ref().map(|(k, _)| *k));
+    let left_simple = sides
+        .left
+        .as_ref()
+        .map(|p| load_typed(p, simple_kind, &mut loader));
+    let left = load_policy_set(&left_files, &mut loader);
+    let right = load_policy_set(&right_files, &mut loader);
     if report::emit_diagnostics(&loader, loader.diagnostics(), io.err).is_err() {
         return Exit::BadInput;
     }
-    let (Ok(left), Ok(right)) = (left, right) else {
+    let (Ok(mut left), Ok(mut right)) = (left, right) else {
         return Exit::BadInput;
     };
+    for (set, simple) in [(&mut left, left_simple), (&mut right, right_simple)] {
+        match simple {
+            None => {}
+            Some(None) => return Exit::BadInput,
+            Some(Some((policy_kind, policy))) => {
+                if let Err(e) = place(set, policy_kind, policy) {
+                    let _ = writeln!(io.err, "error: {e}");
+                    return Exit::BadInput;
+                }
+            }
+        }
+    }
+    if let (Some((lk, old)), Some((rk, new))) = (single(&left), single(&right)) {
+        if lk == rk {
+            let judged = match judged(old, new, lk, &baselines, &ask) {
+                Ok(j) => j,
+                Err(e) => {
+                    // An uncertified model is a bug in airtight, reported loudly and never as
+                    // a finding.
+                    let _ = writeln!(io.err, "{e}");
+                    return Exit::Unknown;
+                }
+            };
+            return finish(&loader, kind, &Shown::of_judged(&judged), query.format, io);
+        }
+    }
     if left.identity.is_empty() && left.resource.is_none()
         || right.identity.is_empty() && right.resource.is_none()
     {
-        let _ = writeln!(io.err, "error: each side needs at least one identity or resource-based policy (e.g. `airtight {} OLD.json NEW.json`)", kind.name());
+        let _ = writeln!(io.err, "error: each side needs at least one identity or resource-based policy, or a single policy of the same type on each side (e.g. `airtight {} OLD.json NEW.json`)", kind.name());
         return Exit::BadInput;
     }
-    let answer = ask(&left, &right);
-    finish(&loader, kind, answer, &[&left, &right], query.format, io)
+    match ask(&left, &right) {
+        Ok(answer) => finish(
+            &loader,
+            kind,
+            &Shown::of_sets(&answer, &[&left, &right]),
+            query.format,
+            io,
+        ),
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            Exit::Unknown
+        }
+    }
+}
+
+/// Reads and parses a policy file of the simple form, as `kind` or (when `None`) the type it
+/// looks like; `None` when it has errors (recorded in the loader).
+fn load_typed(
+    path: &std::path::Path,
+    kind: Option<PolicyKind>,
+    loader: &mut Loader,
+) -> Option<(PolicyKind, Policy)> {
+    let file = loader.read(path)?;
+    let typed = loader.parse_policy(file, kind);
+    let policy = typed.usable().cloned()?;
+    Some((
+        kind.or(typed.kind)
+            .unwrap_or_else(|| PolicyKind::detect(&policy)),
+        policy,
+    ))
+}
+
+/// The error of placing a second resource-based policy in a set.
+#[derive(Debug, thiserror::Error)]
+#[error("a side has two resource-based policies (a resource has one); give one per side")]
+struct TwoResourcePolicies;
+
+/// Adds a simple-form policy to its side's set, by type.
+fn place(set: &mut PolicySet, kind: PolicyKind, policy: Policy) -> Result<(), TwoResourcePolicies> {
+    match kind {
+        PolicyKind::Resource if set.resource.is_some() => return Err(TwoResourcePolicies),
+        PolicyKind::Resource => set.resource = Some(policy),
+        // The simple form reads only identity and resource-based policies.
+        _ => set.identity.push(policy),
+    }
+    Ok(())
+}
+
+/// The one policy of a set, with its type, when the set holds exactly one.
+fn single(set: &PolicySet) -> Option<(PolicyKind, &Policy)> {
+    let mut all = set.policies();
+    let first = all.next()?;
+    all.next().is_none().then_some(first)
 }
 
 /// What `can` and `never` share: load one policy set, ask, render, exit.
@@ -84,8 +200,20 @@ fn run_one_sided(
         return Exit::BadInput;
     }
     let Ok(set) = set else { return Exit::BadInput };
-    let answer = ask(&set);
-    finish(&loader, kind, answer, &[&set], query.format, io)
+    match ask(&set) {
+        Ok(answer) => finish(
+            &loader,
+            kind,
+            &Shown::of_sets(&answer, &[&set]),
+            query.format,
+            io,
+        ),
+        Err(e) => {
+            // An uncertified model is a bug in airtight, reported loudly and never as a finding.
+            let _ = writeln!(io.err, "{e}");
+            Exit::Unknown
+        }
+    }
 }
 
 /// What `can` and `never` do with `--world`: ask every caller of the world.
@@ -113,7 +241,19 @@ fn run_in_world(
                 return Exit::BadInput;
             }
         };
-    finish(&loader, kind, answer, &[], query.format, io)
+    match answer {
+        Ok(answer) => finish(
+            &loader,
+            kind,
+            &Shown::of_sets(&answer, &[]),
+            query.format,
+            io,
+        ),
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            Exit::Unknown
+        }
+    }
 }
 
 /// The question `can`/`never` ask in a world: `--resource` must name resources of one world
@@ -137,25 +277,16 @@ fn world_question(
 fn finish(
     loader: &Loader,
     kind: QueryKind,
-    answer: Result<Answer, QueryError>,
-    sets: &[&PolicySet],
+    shown: &Shown<'_>,
     format: Format,
     io: &mut Io<'_>,
 ) -> Exit {
-    let answer = match answer {
-        Ok(a) => a,
-        Err(e) => {
-            // An uncertified model is a bug in airtight, reported loudly and never as a finding.
-            let _ = writeln!(io.err, "{e}");
-            return Exit::Unknown;
-        }
-    };
+    let answer = &shown.answer;
     let written = match format {
-        Format::Text => report::query::text::render(loader, kind, &answer, sets, io.out),
-        Format::Json => report::write_json(
-            io.out,
-            &report::query::json::render(loader, kind, &answer, sets),
-        ),
+        Format::Text => report::query::text::render(loader, kind, shown, io.out),
+        Format::Json => {
+            report::write_json(io.out, &report::query::json::render(loader, kind, shown))
+        }
     };
     if let Err(e) = written {
         let _ = writeln!(io.err, "error: cannot write the result: {e}");

@@ -2,6 +2,7 @@
 //! concrete evaluator, and report the decision.
 
 use airtight_encodings::eval::evaluate;
+use airtight_encodings::trace::{explain, trace};
 
 use crate::cli::{Format, Io, SimulateArgs};
 use crate::exit::Exit;
@@ -46,11 +47,23 @@ pub fn run(args: &SimulateArgs, io: &mut Io<'_>) -> Exit {
     }
     let evaluation = evaluate(&set, &request);
     let written = match args.format {
-        Format::Text => report::simulate::text::decision(&loader, &evaluation, &request, io.out),
-        Format::Json => report::write_json(
-            io.out,
-            &report::simulate::json::decision(&loader, &evaluation, &request),
-        ),
+        Format::Text => report::simulate::text::decision(&loader, &evaluation, &request, io.out)
+            .and_then(|()| {
+                if args.explain {
+                    report::simulate::text::why(&explain(&set, &request), io.out)?;
+                    report::simulate::text::trace(&loader, &trace(&set, &request), io.out)
+                } else {
+                    Ok(())
+                }
+            }),
+        Format::Json => {
+            let mut value = report::simulate::json::decision(&loader, &evaluation, &request);
+            if args.explain {
+                value["explanation"] = serde_json::json!(explain(&set, &request));
+                value["trace"] = report::simulate::json::trace(&loader, &trace(&set, &request));
+            }
+            report::write_json(io.out, &value)
+        }
     };
     match written {
         Ok(()) => Exit::Ok,

@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use airtight_analysis::builtin::Baselines;
-use airtight_analysis::builtin::{BuiltIn, ALLOW_ALL, EMPTY};
+use airtight_analysis::builtin::{BuiltIn, ALLOW_ALL, ALLOW_EVERY_CALLER, EMPTY};
 use airtight_encodings::diagnostic::Diagnostic;
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::parse::{parse_policy_as, TypedPolicy};
@@ -121,7 +121,14 @@ impl Loader {
     /// Reads a file named on the command line as UTF-8 text ([`file::read_named`]: a regular
     /// file, at most 16 MiB, reached through a symlink only inside the current directory). On
     /// failure records a diagnostic naming the file and returns `None`.
+    /// A built-in policy's argument (`builtin:allow-all`, …) names that policy, not a file.
     pub fn read(&mut self, path: &Path) -> Option<FileId> {
+        if let Some(builtin) = path
+            .to_str()
+            .and_then(airtight_analysis::builtin::by_argument)
+        {
+            return Some(self.add_builtin(builtin));
+        }
         let name = path.display().to_string();
         self.add_read(name, read_named(path)).ok()
     }
@@ -233,7 +240,8 @@ impl Loader {
     pub fn baselines(&mut self) -> Option<Baselines> {
         let empty = self.add_builtin(EMPTY);
         let allow_all = self.add_builtin(ALLOW_ALL);
-        Baselines::new(empty, allow_all)
+        let every_caller = self.add_builtin(ALLOW_EVERY_CALLER);
+        Baselines::new(empty, allow_all, every_caller)
     }
 
     /// Reads and parses a request file.

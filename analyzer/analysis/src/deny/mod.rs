@@ -16,7 +16,6 @@ use std::ops::Range;
 
 use airtight_encodings::arn::FunctionArn;
 use airtight_encodings::eval::PolicySet;
-use airtight_encodings::request::PrincipalKind;
 
 use crate::lambda_auth::{authorized_resources, LambdaAuth};
 use crate::query::{self, Answer, Constraints, Counterexample, Outcome, QueryError, QueryOptions};
@@ -337,41 +336,20 @@ fn merge(list: Vec<Answer>) -> Answer {
     merged
 }
 
-/// Names the way a counterexample gets around the intent.
-pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> String {
+/// How a counterexample gets around the intent: the facts of the question that matter (the
+/// legacy qualifier path, a function-URL call's two authorizations), then the evaluator's own
+/// explanation of the decision (what granted it, why each Deny naming the action missed).
+pub fn bypass(c: &Counterexample, function: &str, qualifier: Option<&str>) -> Vec<String> {
     let r = &c.request;
     let mut why = Vec::new();
-    if qualifier.is_some() && r.resource == function {
-        why.push(format!("under legacy authorization, calling with the unqualified FunctionName and `Qualifier={}` is authorized against the unqualified ARN, which the policies allow", qualifier.unwrap_or_default()));
-    }
-    match PrincipalKind::of(&r.principal) {
-        PrincipalKind::Service { name } => why.push(format!(
-            "the service principal `{name}` is granted by the resource-based policy"
-        )),
-        PrincipalKind::Anonymous => {
-            why.push("an anonymous caller is granted by the resource-based policy".into())
-        }
-        k => {
-            if let (Some(acct), Some(f)) = (k.account(), FunctionArn::parse(function)) {
-                if acct != f.account() {
-                    why.push(format!("a principal of another account (`{acct}`) is granted by the resource-based policy and allowed by its own identity policies"));
-                }
-            }
-        }
+    if let (Some(q), true) = (qualifier, r.resource == function) {
+        why.push(format!("under legacy authorization, a call with the unqualified FunctionName and `Qualifier={q}` is authorized against the unqualified ARN"));
     }
     if r.action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl") {
-        why.push("both authorizations of a function-URL call (lambda:InvokeFunctionUrl, and lambda:InvokeFunction with lambda:InvokedViaFunctionUrl=true, required since October 2025) are allowed".into());
+        why.push("a function-URL call: both of its authorizations (lambda:InvokeFunctionUrl, and lambda:InvokeFunction with lambda:InvokedViaFunctionUrl=true, required since October 2025) are allowed".into());
     }
-    if r.action.to_ascii_lowercase() != r.action && why.is_empty() {
-        why.push(format!(
-            "the action is matched case-insensitively (`{}`)",
-            r.action
-        ));
-    }
-    if why.is_empty() {
-        why.push("an applicable Allow is not cancelled by any Deny for this request (check missing condition keys, `IfExists`, `NotAction`/`NotResource`)".into());
-    }
-    why.join("; ")
+    why.extend(c.why.iter().cloned());
+    why
 }
 
 /// The unqualified ARNs of the Lambda functions the policies name literally (in Resource

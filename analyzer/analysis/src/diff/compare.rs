@@ -1,19 +1,24 @@
 //! Comparing two versions of one policy: new access, removed access, both, or neither.
 //!
-//! Each direction is a no-new-access question split into small parts ([`super::split`]);
-//! every example a part yields is certified again by the evaluator against the *full* policy
-//! sets before it is kept, and summarised ([`super::summary`]) for a reviewer.
+//! Each direction is a no-new-access question, asked under every judgement of the policy
+//! ([`super::judgement`]: on its own, and as a guardrail) and split into small parts
+//! ([`super::split`]); every example a part yields is certified again by the evaluator against
+//! the *full* policy sets of its context before it is kept, and summarised
+//! ([`super::summary`]) for a reviewer.
 
 use std::time::{Duration, Instant};
 
 use airtight_encodings::eval::{evaluate, Decision, Evaluation, PolicySet};
-use airtight_encodings::policy::{Policy, PolicyKind};
+use airtight_encodings::policy::{Effect, Policy, PolicyKind, Statement};
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
 use super::guess::guesses;
-use super::split::parts;
-use super::summary::{summarise, Summary};
+use super::judgement::{contexts, judgements, parts_carry_all_denies, Judgement};
+use super::realize::realize;
+use super::split::{flipped, guardrail_parts, parts, root_part};
+use super::summary::{summarise, summarise_guardrail, Summary};
+use crate::builtin::Baselines;
 use crate::query::{self, Outcome, QueryError, QueryOptions};
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +69,8 @@ pub struct Example {
     pub old: Evaluation,
     pub new: Evaluation,
     pub summary: Summary,
+    /// How the policy was judged when the two versions disagreed on the request.
+    pub judgement: Judgement,
 }
 
 #[derive(Debug, Clone)]
@@ -80,52 +87,45 @@ pub struct Comparison {
     pub elapsed: Duration,
 }
 
-/// The policy set in which a single policy of `kind` is judged. Identity and resource
-/// policies stand alone; a guardrail (boundary, session policy, SCP, RCP) is judged by what it
-/// lets through an identity policy that allows everything, `allow_all`.
-pub fn judged_set(policy: &Policy, kind: PolicyKind, allow_all: &Policy) -> PolicySet {
-    let mut set = PolicySet::default();
-    match kind {
-        PolicyKind::Identity => set.identity.push(policy.clone()),
-        PolicyKind::Resource => set.resource = Some(policy.clone()),
-        PolicyKind::Boundary => set.boundary = Some(policy.clone()),
-        PolicyKind::Session => set.session = Some(policy.clone()),
-        PolicyKind::Scp => set.scps.push(vec![policy.clone()]),
-        PolicyKind::Rcp => set.rcps.push(vec![policy.clone()]),
-    }
-    if !matches!(kind, PolicyKind::Identity | PolicyKind::Resource) {
-        set.identity.push(allow_all.clone());
-    }
-    set
-}
-
 struct Side<'a> {
     policy: &'a Policy,
-    set: PolicySet,
+    /// Whether this is OLD.
+    is_old: bool,
+    /// The policy sets it is judged in, one per context of the judgement.
+    sets: Vec<PolicySet>,
 }
 
-/// Compares OLD and NEW, both of `kind`.
+/// Compares OLD and NEW, both of `kind`, under every judgement they get
+/// ([`super::judgement::judgements`]).
 pub fn compare(
     old: &Policy,
     new: &Policy,
     kind: PolicyKind,
-    allow_all: &Policy,
+    baselines: &Baselines,
     options: &DiffOptions,
 ) -> Result<Comparison, QueryError> {
     let start = Instant::now();
-    let old_side = Side {
-        policy: old,
-        set: judged_set(old, kind, allow_all),
-    };
-    let new_side = Side {
-        policy: new,
-        set: judged_set(new, kind, allow_all),
-    };
     let mut asked = 0;
-    let gained = direction(&old_side, &new_side, kind, allow_all, options, &mut asked)?;
-    let lost = direction(&new_side, &old_side, kind, allow_all, options, &mut asked)?;
+    let mut gained = Found::default();
+    let mut lost = Found::default();
+    for judgement in judgements(kind, old, new) {
+        let side = |policy, is_old| Side {
+            policy,
+            is_old,
+            sets: contexts(policy, kind, judgement, baselines),
+        };
+        let (old_side, new_side) = (side(old, true), side(new, false));
+        let how = How {
+            kind,
+            judgement,
+            baselines,
+            options,
+        };
+        direction(&old_side, &new_side, &how, &mut gained, &mut asked)?;
+        direction(&new_side, &old_side, &how, &mut lost, &mut asked)?;
+    }
     // A direction with a certified example is settled whatever its other parts said; one
-    // without is "no" only if every part was proved.
+    // without is "no" only if every part of every judgement was proved.
     let open = |d: &Found| d.examples.is_empty().then(|| d.unknown.clone()).flatten();
     let unknown = open(&gained).or_else(|| open(&lost));
     let change = match (gained.examples.is_empty(), lost.examples.is_empty()) {
@@ -155,91 +155,231 @@ pub fn compare(
     })
 }
 
+#[derive(Default)]
 struct Found {
     /// `old` is the `from` side's decision, `new` the `to` side's.
     examples: Vec<Example>,
     unknown: Option<(String, Option<Span>)>,
 }
 
-/// Requests `to` allows and `from` does not.
+/// What one judgement of a comparison needs besides the two sides.
+struct How<'a> {
+    kind: PolicyKind,
+    judgement: Judgement,
+    baselines: &'a Baselines,
+    options: &'a DiffOptions,
+}
+
+/// Adds to `found` the requests `to` allows and `from` does not under one judgement.
+///
+/// The first judgement may fill every example slot; a later one gets at least one, so that a
+/// guardrail change is shown even when the policy's own grants changed too (once a direction
+/// has an example its verdict is settled, so the extra questions only explain).
 fn direction(
     from: &Side<'_>,
     to: &Side<'_>,
-    kind: PolicyKind,
-    allow_all: &Policy,
-    options: &DiffOptions,
+    how: &How<'_>,
+    found: &mut Found,
     asked: &mut usize,
-) -> Result<Found, QueryError> {
-    let mut found = Found {
-        examples: Vec::new(),
-        unknown: None,
+) -> Result<(), QueryError> {
+    let max = how.options.max_examples.max(1);
+    let budget = max.saturating_sub(found.examples.len()).max(1);
+    let before = found.examples.len();
+    // Judged as a guardrail, a policy allows what none of its Deny statements stops.
+    let guardrail_of_policy = how.judgement == Judgement::Guardrail;
+    let mut questions = if guardrail_of_policy {
+        guardrail_parts(from.policy, to.policy)
+    } else {
+        parts(from.policy, to.policy)
     };
-    for part in parts(from.policy, to.policy) {
-        let wanted = options.max_examples.max(1) - found.examples.len().min(options.max_examples);
+    if how.kind == PolicyKind::Resource && how.judgement == Judgement::Standalone {
+        questions.extend(root_part(from.policy, to.policy));
+    }
+    for part in questions {
+        let wanted = budget.saturating_sub(found.examples.len() - before);
         if wanted == 0 {
             break;
         }
+        // The statements of `from` a guardrail part asks about: an example they stop is
+        // summarised by one of them when it can be.
+        let preferred: Vec<usize> = if guardrail_of_policy {
+            part.old.statements.iter().map(|s| s.index).collect()
+        } else {
+            Vec::new()
+        };
         // A cheap guess first (identity policies only: the guesses carry no principal match).
-        if kind == PolicyKind::Identity {
-            let before = found.examples.len();
-            for request in guesses(&part.new) {
-                if found.examples.len() - before >= wanted {
+        // For a guardrail the requests to guess are those OLD's Deny statements stop.
+        if how.kind == PolicyKind::Identity {
+            let source = if guardrail_of_policy {
+                flipped(&part.old)
+            } else {
+                part.new.clone()
+            };
+            let mut guessed = 0;
+            for request in guesses(&source) {
+                if guessed >= wanted {
                     break;
                 }
-                if let Ok(example) = certify(from, to, request) {
-                    if !found.examples.iter().any(|e| e.summary == example.summary) {
-                        found.examples.push(example);
+                for context in 0..from.sets.len() {
+                    if let Ok(example) = certify(
+                        from,
+                        to,
+                        context,
+                        how.judgement,
+                        &preferred,
+                        request.clone(),
+                        false,
+                    ) {
+                        if add(found, example) {
+                            guessed += 1;
+                        }
+                        break;
                     }
                 }
             }
-            if found.examples.len() > before {
+            if guessed > 0 {
                 continue;
             }
         }
-        *asked += 1;
-        let answer = query::no_new_access(
-            &judged_set(&part.old, kind, allow_all),
-            &judged_set(&part.new, kind, allow_all),
-            &QueryOptions {
-                timeout_ms: options.timeout_ms,
-                max_counterexamples: wanted,
-            },
-        )?;
-        match answer.outcome {
-            Outcome::NoneExists => {}
-            Outcome::Unknown { reason, span } => {
-                let service = part.service().unwrap_or_else(|| "any service".into());
-                found
-                    .unknown
-                    .get_or_insert((format!("{reason} ({service})"), span));
-            }
-            Outcome::Found => {
-                for c in answer.counterexamples {
-                    let example = certify(from, to, c.request)?;
-                    // One example per statement and patterns: more would say the same thing.
-                    if !found.examples.iter().any(|e| e.summary == example.summary) {
-                        found.examples.push(example);
+        let (part_from, part_to) = if parts_carry_all_denies(how.kind, how.judgement) {
+            (
+                with_denies_of(&part.old, from.policy),
+                with_denies_of(&part.new, to.policy),
+            )
+        } else {
+            (part.old.clone(), part.new.clone())
+        };
+        let part_old = contexts(&part_from, how.kind, how.judgement, how.baselines);
+        let part_new = contexts(&part_to, how.kind, how.judgement, how.baselines);
+        for (context, (part_old, part_new)) in part_old.iter().zip(&part_new).enumerate() {
+            *asked += 1;
+            let answer = query::no_new_access(
+                part_old,
+                part_new,
+                &QueryOptions {
+                    timeout_ms: how.options.timeout_ms,
+                    max_counterexamples: wanted,
+                },
+            )?;
+            match answer.outcome {
+                Outcome::NoneExists => {}
+                Outcome::Unknown { reason, span } => {
+                    let service = part.service().unwrap_or_else(|| "any service".into());
+                    let judged = match how.judgement {
+                        Judgement::Guardrail => ", as a guardrail",
+                        Judgement::Standalone => "",
+                    };
+                    found
+                        .unknown
+                        .get_or_insert((format!("{reason} ({service}{judged})"), span));
+                }
+                Outcome::Found => {
+                    for c in answer.counterexamples {
+                        let example = certify(
+                            from,
+                            to,
+                            context,
+                            how.judgement,
+                            &preferred,
+                            c.request,
+                            true,
+                        )?;
+                        add(found, example);
                     }
+                    // This part has its examples; other contexts would repeat them.
+                    break;
                 }
             }
         }
     }
-    Ok(found)
+    Ok(())
 }
 
-/// Re-evaluates a part's example on the full policies: `to` must allow it and `from` not.
-fn certify(from: &Side<'_>, to: &Side<'_>, request: Request) -> Result<Example, QueryError> {
-    let old = evaluate(&from.set, &request);
-    let new = evaluate(&to.set, &request);
-    if new.decision != Decision::Allow || old.decision == Decision::Allow {
-        return Err(QueryError::Uncertified(request.to_json().to_string()));
+/// The part's Allow statements with every Deny statement of the full policy (in place of the
+/// part's own, which may have been cut down to the part's actions).
+fn with_denies_of(part: &Policy, full: &Policy) -> Policy {
+    let mut statements: Vec<Statement> = part
+        .statements
+        .iter()
+        .filter(|s| s.effect.value == Effect::Allow)
+        .chain(
+            full.statements
+                .iter()
+                .filter(|s| s.effect.value == Effect::Deny),
+        )
+        .cloned()
+        .collect();
+    statements.sort_by_key(|s| s.index);
+    Policy {
+        statements,
+        ..part.clone()
     }
-    let summary = summarise(&request, &old, from.policy, to.policy);
+}
+
+/// Keeps an example unless one that says the same thing (same summary) is already there.
+fn add(found: &mut Found, example: Example) -> bool {
+    let new = !found.examples.iter().any(|e| e.summary == example.summary);
+    if new {
+        found.examples.push(example);
+    }
+    new
+}
+
+/// Re-evaluates a part's example on the full policies, in the context it was found in: `to`
+/// must allow it and `from` not. A request of the solver (`solved`) is realized first; a guess
+/// already names an action as written and an instance of the statement's resource.
+fn certify(
+    from: &Side<'_>,
+    to: &Side<'_>,
+    context: usize,
+    judgement: Judgement,
+    preferred: &[usize],
+    request: Request,
+    solved: bool,
+) -> Result<Example, QueryError> {
+    let uncertified = || QueryError::Uncertified(request.to_json().to_string());
+    let (Some(from_set), Some(to_set)) = (from.sets.get(context), to.sets.get(context)) else {
+        return Err(uncertified());
+    };
+    let old = evaluate(from_set, &request);
+    let new = evaluate(to_set, &request);
+    if new.decision != Decision::Allow || old.decision == Decision::Allow {
+        return Err(uncertified());
+    }
+    // A real action and a resource of its type read better than the solver's placeholders;
+    // the replacement is certified like the original.
+    let disagree = |r: &Request| {
+        evaluate(to_set, r).decision == Decision::Allow
+            && evaluate(from_set, r).decision != Decision::Allow
+    };
+    let realized = if solved {
+        realize(&request, &disagree)
+    } else {
+        request.clone()
+    };
+    let (request, old, new) = if realized == request {
+        (request, old, new)
+    } else {
+        let (old, new) = (evaluate(from_set, &realized), evaluate(to_set, &realized));
+        (realized, old, new)
+    };
+    let summary = match judgement {
+        Judgement::Standalone => summarise(&request, &old, from.policy, to.policy),
+        Judgement::Guardrail => summarise_guardrail(
+            &request,
+            &old,
+            from.policy,
+            to.policy,
+            from.is_old,
+            preferred,
+        ),
+    };
     Ok(Example {
         request,
         old,
         new,
         summary,
+        judgement,
     })
 }
 
@@ -248,16 +388,12 @@ mod tests {
     use super::*;
     use crate::diff::testing::policy;
 
-    fn allow_all() -> Policy {
-        policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#)
-    }
-
     fn run(old: &str, new: &str, kind: PolicyKind) -> Comparison {
         compare(
             &policy(old),
             &policy(new),
             kind,
-            &allow_all(),
+            &Baselines::unregistered().expect("built-in policies parse"),
             &DiffOptions::default(),
         )
         .expect("certified")

@@ -1,10 +1,13 @@
 //! What a change to a policy does to access.
 //!
+//! - [`judgement`] says how a policy is judged — on its own, and as a guardrail next to
+//!   policies that allow everything — and in which policy sets;
 //! - [`split`] cuts "does NEW grant anything OLD does not?" into small per-service questions,
 //!   skipping what is syntactically unchanged;
 //! - [`guess`] proposes cheap example requests that the evaluator confirms before the solver
 //!   is asked;
 //! - [`compare`] asks both directions and certifies every example on the full policies;
+//! - [`realize`] gives an example a real action and a resource of its type;
 //! - [`summary`] explains an example to a reviewer: the statement and patterns responsible and
 //!   what the other version did;
 //! - [`report`] compares many files in parallel and holds the result as data;
@@ -12,6 +15,8 @@
 
 pub mod compare;
 pub mod guess;
+pub mod judgement;
+pub mod realize;
 pub mod report;
 pub mod split;
 pub mod summary;

@@ -40,9 +40,11 @@ pub struct PolicyPair {
 pub enum FileOutcome {
     /// Both versions parsed and were compared.
     Changed(Comparison),
-    /// Only NEW exists; for identity and resource policies, what it grants.
+    /// Only NEW exists; for identity and resource policies, what it grants (and, judged as a
+    /// guardrail, what its Deny statements stop: removed access).
     Added(Option<Comparison>),
-    /// Only OLD exists; for identity and resource policies, what it granted.
+    /// Only OLD exists; for identity and resource policies, what it granted (and what its Deny
+    /// statements stopped: new access).
     Removed(Option<Comparison>),
     /// A version has errors.
     Invalid,
@@ -219,20 +221,18 @@ pub fn compare_all(
             let new = p.new.as_ref().and_then(|v| v.policy.as_ref());
             let outcome = match (old, new) {
                 _ if invalid => FileOutcome::Invalid,
-                (Some(old), Some(new)) => {
-                    match compare(old, new, p.kind, &baselines.allow_all, options) {
-                        Ok(c) => FileOutcome::Changed(c),
-                        Err(e) => FileOutcome::Internal(e.to_string()),
-                    }
-                }
+                (Some(old), Some(new)) => match compare(old, new, p.kind, baselines, options) {
+                    Ok(c) => FileOutcome::Changed(c),
+                    Err(e) => FileOutcome::Internal(e.to_string()),
+                },
                 (None, Some(new)) => match standalone(p.kind, || {
-                    compare(&baselines.empty, new, p.kind, &baselines.allow_all, options)
+                    compare(&baselines.empty, new, p.kind, baselines, options)
                 }) {
                     Ok(c) => FileOutcome::Added(c),
                     Err(e) => FileOutcome::Internal(e),
                 },
                 (Some(old), None) => match standalone(p.kind, || {
-                    compare(old, &baselines.empty, p.kind, &baselines.allow_all, options)
+                    compare(old, &baselines.empty, p.kind, baselines, options)
                 }) {
                     Ok(c) => FileOutcome::Removed(c),
                     Err(e) => FileOutcome::Internal(e),
@@ -251,8 +251,10 @@ pub fn compare_all(
         .collect()
 }
 
-/// What an added or removed identity or resource policy grants, compared with no policy. A
-/// guardrail on its own grants nothing, so it is only reported as added or removed.
+/// What an added or removed identity or resource policy grants, compared with no policy (under
+/// every judgement: a removed policy's Deny statements no longer stop anything, which is new
+/// access). A guardrail policy type on its own grants nothing, so it is only reported as added
+/// or removed.
 fn standalone(
     kind: PolicyKind,
     run: impl FnOnce() -> Result<Comparison, crate::query::QueryError>,

@@ -24,6 +24,19 @@
 //! part finds is one the full policies disagree on — which the caller certifies again with
 //! the evaluator on the full policies. The parts are small: one service's patterns instead of
 //! a managed policy's thousand, which is what keeps large diffs fast.
+//!
+//! Two more splits serve the other ways a policy is judged (`super::judgement`):
+//!
+//! - [`guardrail_parts`]: next to policies that allow everything, an identity or resource
+//!   policy allows a request exactly when none of its Deny statements applies. "NEW lets
+//!   through something OLD stopped" is then "some Deny statement of OLD applies where none of
+//!   NEW does" — the question above with the Deny statements read as Allow statements and the
+//!   two versions swapped, so it splits the same way, by the action entries of OLD's Deny
+//!   statements.
+//! - [`root_part`]: a resource-based policy on its own lets the account root user of the
+//!   resource's account do anything no Deny statement stops (docs/semantics.md §5.3 step 1),
+//!   without any Allow statement; the split by Allow statements cannot see those requests,
+//!   so they are one more part, asked over the Deny statements alone.
 
 use airtight_encodings::glob::Glob;
 use airtight_encodings::policy::{Effect, Matcher, Policy, Statement};
@@ -99,6 +112,8 @@ pub struct Part {
     pub scope: Scope,
     pub old: Policy,
     pub new: Policy,
+    /// The service the asked actions are confined to, for messages.
+    pub service: Option<String>,
 }
 
 impl Part {
@@ -114,6 +129,12 @@ impl Part {
 
     /// The service the part is confined to, for messages.
     pub fn service(&self) -> Option<String> {
+        self.service.clone()
+    }
+
+    /// The service of the first asked action entry (an Allow statement of `new`), if it names
+    /// one.
+    fn asked_service(&self) -> Option<String> {
         match &self.scope {
             Scope::Any => None,
             Scope::Actions { .. } => self
@@ -262,9 +283,14 @@ pub fn parts(old: &Policy, new: &Policy) -> Vec<Part> {
                     ..new.clone()
                 },
                 scope,
+                service: None,
             }
         })
         .flat_map(narrow)
+        .map(|mut p| {
+            p.service = p.asked_service();
+            p
+        })
         .collect();
     // Cheap parts first: a search that only needs one example stops at the first it finds.
     parts.sort_by_key(Part::size);
@@ -453,6 +479,89 @@ fn positions<'a>(
     keep: impl Fn(&Statement) -> bool,
 ) -> Vec<usize> {
     statements.filter(|s| keep(s)).map(|s| s.index).collect()
+}
+
+/// The Deny statements of `policy` read as Allow statements (its Allow statements dropped):
+/// the flipped policy "allows" exactly the requests the original's Deny statements stop.
+pub fn flipped(policy: &Policy) -> Policy {
+    Policy {
+        statements: policy
+            .statements
+            .iter()
+            .filter(|s| s.effect.value == Effect::Deny)
+            .cloned()
+            .map(|mut s| {
+                s.effect.value = Effect::Allow;
+                s
+            })
+            .collect(),
+        ..policy.clone()
+    }
+}
+
+/// The inverse of [`flipped`]: every statement read as a Deny statement again.
+fn unflipped(policy: &Policy) -> Policy {
+    Policy {
+        statements: policy
+            .statements
+            .iter()
+            .cloned()
+            .map(|mut s| {
+                s.effect.value = Effect::Deny;
+                s
+            })
+            .collect(),
+        ..policy.clone()
+    }
+}
+
+/// The parts of "the Deny statements of `to` stop nothing that those of `from` let through"
+/// — the requests `to` allows and `from` does not when everything else allows them. Each part
+/// holds Deny statements only: `old` those of `from` that the part asks about, `new` those of
+/// `to` that can apply to them (the orientation of [`parts`]: the part asks whether `new`
+/// allows anything `old` does not). Same version and same Deny statements leave nothing to
+/// ask.
+pub fn guardrail_parts(from: &Policy, to: &Policy) -> Vec<Part> {
+    // A request `from`'s Deny statements stop and `to`'s do not is "allowed" by the flipped
+    // `from` and not by the flipped `to`: the split of that question, turned back.
+    parts(&flipped(to), &flipped(from))
+        .into_iter()
+        .map(|p| Part {
+            scope: p.scope,
+            old: unflipped(&p.new),
+            new: unflipped(&p.old),
+            service: p.service,
+        })
+        .collect()
+}
+
+/// For a resource-based policy on its own: the requests of the account root user of the
+/// resource's account that `to` lets through and `from` stops, which need no Allow statement.
+/// `None` when every Deny statement of `from` is also in `to` (then there are none); else one
+/// part over the Deny statements of both versions, which — with no Allow statement left —
+/// allows exactly those root-user requests no Deny statement stops.
+pub fn root_part(from: &Policy, to: &Policy) -> Option<Part> {
+    let denies = |p: &Policy| Policy {
+        statements: p
+            .statements
+            .iter()
+            .filter(|s| s.effect.value == Effect::Deny)
+            .cloned()
+            .collect(),
+        ..p.clone()
+    };
+    let (from, to) = (denies(from), denies(to));
+    let kept = from.version == to.version
+        && from
+            .statements
+            .iter()
+            .all(|d| to.statements.iter().any(|n| same_statement(d, n)));
+    (!kept).then_some(Part {
+        scope: Scope::Any,
+        old: from,
+        new: to,
+        service: None,
+    })
 }
 
 #[cfg(test)]

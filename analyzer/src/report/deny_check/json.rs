@@ -7,7 +7,9 @@
 //!   "modes": [ { "lambda_auth": "current" | "legacy",
 //!                "result": "holds" | "violated" | "unknown",
 //!                "reason": null | "why the answer is unknown",
-//!                "counterexamples": [ { "request": {...}, "decision": {...}, "bypass": "..." } ] } ] }
+//!                "counterexamples": [ { "request": {...}, "decision": {...},
+//!                                       "bypass": "the explanation, one string",
+//!                                       "explanation": ["...", ...] } ] } ] }
 //! ```
 
 use airtight_analysis::deny::{bypass, DenyCheck, IntentVerdict};
@@ -30,7 +32,8 @@ pub fn render(loader: &Loader, check: &DenyCheck) -> Value {
             "counterexamples": m.answer.counterexamples.iter().map(|c| json!({
                 "request": c.request.to_json(),
                 "decision": simulate::json::decision(loader, &c.left, &c.request),
-                "bypass": bypass(c, &intent.function, intent.qualifier.as_deref()),
+                "bypass": bypass(c, &intent.function, intent.qualifier.as_deref()).join("; "),
+                "explanation": bypass(c, &intent.function, intent.qualifier.as_deref()),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })

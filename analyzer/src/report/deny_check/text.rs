@@ -37,8 +37,10 @@ pub fn render(loader: &Loader, check: &DenyCheck, w: &mut dyn WriteColor) -> io:
             writeln!(w, "  no answer: {}", sanitize::line(reason))?;
         }
         for c in &m.answer.counterexamples {
-            let how = bypass(c, &intent.function, intent.qualifier.as_deref());
-            writeln!(w, "  bypass: {}", sanitize::line(&how))?;
+            writeln!(w, "  bypass:")?;
+            for line in bypass(c, &intent.function, intent.qualifier.as_deref()) {
+                writeln!(w, "    - {}", sanitize::line(&line))?;
+            }
             writeln!(w, "{}", sanitize::json(&c.request.to_json(), true))?;
             simulate::text::decision(loader, &c.left, &c.request, w)?;
         }

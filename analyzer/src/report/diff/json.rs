@@ -15,9 +15,10 @@
 //! ```
 //!
 //! A counterexample is shaped as in `equiv` (`request`, `left` = OLD's decision, `right` =
-//! NEW's, `aws_cli`) plus `summary` (the one-line reading) and `statement` (the statement
-//! responsible — in NEW for new access, in OLD for removed access — located in its file, or
-//! null). For an added (removed) identity or resource policy, `new_access` (`removed_access`)
+//! NEW's, `aws_cli`) plus `summary` (the one-line reading), `judgement` (`standalone` or
+//! `guardrail`: how the policy was judged when the versions disagreed, docs/diff.md) and
+//! `statement` (the statement responsible — in NEW for new access, in OLD for removed access —
+//! located in its file, or null). For an added (removed) identity or resource policy, `new_access` (`removed_access`)
 //! shows what it grants (granted). Every counterexample is certified by the evaluator.
 //! `skipped` lists JSON files of a directory or `--git` comparison that are not policies (no
 //! `Statement` and no policy wrapper in either version).
@@ -67,7 +68,7 @@ fn counterexample(loader: &Loader, f: &ExampleView<'_>) -> Value {
     let side = |e: &Evaluation| {
         json!({
             "decision": e.decision.as_str(),
-            "deciding": e.deciding.iter().filter(|s| !loader.is_builtin(s.file)).map(|s| crate::report::simulate::json::statement(loader, s)).collect::<Vec<_>>(),
+            "deciding": e.deciding.iter().filter(|s| !loader.is_builtin(s.span.file)).map(|s| crate::report::simulate::json::statement(loader, s)).collect::<Vec<_>>(),
             "reason": e.reason,
         })
     };
@@ -84,6 +85,7 @@ fn counterexample(loader: &Loader, f: &ExampleView<'_>) -> Value {
     });
     json!({
         "summary": f.sentence(loader),
+        "judgement": f.example.judgement.as_str(),
         "statement": statement,
         "request": f.request(loader).to_json(),
         "left": side(&f.example.old),

@@ -15,13 +15,15 @@ use airtight_encodings::policy::PolicyKind;
 use airtight_encodings::request::Request;
 use airtight_encodings::span::Span;
 
+use airtight_analysis::builtin::ALLOW_ALL;
 use airtight_analysis::diff::compare::Example;
+use airtight_analysis::diff::judgement::Judgement;
 pub use airtight_analysis::diff::report::Direction;
 use airtight_analysis::diff::report::{DiffReport, DirectedExample, FileDiff, FileOutcome};
 use airtight_analysis::diff::summary::{PatternAt, StatementAt, Was};
 
 use crate::load::Loader;
-use crate::report::aws_cli::{file_url, SimulateLine};
+use crate::report::aws_cli::{file_url, shell_quote, SimulateLine};
 use crate::report::{byte_range, line_column};
 
 /// One certified example as reports show it: [`DirectedExample`] with what rendering needs
@@ -96,6 +98,9 @@ impl ExampleView<'_> {
         };
         let summary = &self.example.summary;
         let request = &self.example.request;
+        if let Some(g) = &summary.guardrail {
+            return g.sentence(request, verb, &|p| written(loader, p), code);
+        }
         let action = summary
             .action
             .as_ref()
@@ -177,10 +182,49 @@ impl ExampleView<'_> {
         }
         let path = file_url(&self.file.path);
         let r = &self.request(loader);
+        // A guardrail example is decided next to a policy that allows everything.
+        let guardrail = self.example.judgement == Judgement::Guardrail;
+        // With a resource-based policy the simulator takes only an IAM user as the caller.
+        if self.file.kind == PolicyKind::Resource
+            && !matches!(
+                r.kind(),
+                airtight_encodings::request::PrincipalKind::User { .. }
+            )
+        {
+            let why = "with a resource-based policy, AWS's policy simulator takes only an IAM user as the caller";
+            if guardrail {
+                // Judged as a guardrail, the policy's statements sit in one resource policy
+                // with a statement that allows every caller: no file holds that policy.
+                return Some(format!(
+                    "# {why}; the example was decided with the policy's statements next to one that allows every caller"
+                ));
+            }
+            // On its own, or next to callers whose own side allows everything (a role or user
+            // needs an identity-based allow): the caller's side allows everything here, which
+            // changes nothing for callers no identity policy binds.
+            return Some(format!(
+                "# {why}; decide it with airtight: echo {} > request.json && airtight simulate --request request.json --resource-policy {} --identity {} --session-policy {}",
+                shell_quote(&r.to_json().to_string()),
+                shell_quote(&self.file.path),
+                ALLOW_ALL.argument,
+                ALLOW_ALL.argument,
+            ));
+        }
         let mut cmd = SimulateLine::new();
+        let allow_all = ALLOW_ALL.text;
         match self.file.kind {
+            PolicyKind::Identity if guardrail => {
+                cmd.arg("policy-input-list", &[path.as_str(), allow_all]);
+            }
             PolicyKind::Identity => {
                 cmd.arg("policy-input-list", &[path]);
+            }
+            PolicyKind::Resource if guardrail => {
+                cmd.arg("policy-input-list", &[allow_all])
+                    .arg("resource-policy", &[path.as_str()]);
+                if r.principal.starts_with("arn:") {
+                    cmd.arg("caller-arn", &[&r.principal]);
+                }
             }
             PolicyKind::Resource => {
                 cmd.arg(

@@ -1,25 +1,27 @@
 //! Query answers (`equiv`, `no-new-access`, `can`, `never`) explained to a person: a headline
-//! with the verdict, then every counterexample with each side's decision, pointers to the
-//! deciding statements and the lines that confirm it with AWS.
+//! with the verdict (and, for one policy per side, the result of each way it was judged),
+//! then every counterexample with each side's decision, pointers to the deciding statements
+//! and the lines that confirm it with AWS.
 
 use std::io;
 
-use airtight_analysis::query::{Answer, Outcome, QueryKind, Verdict};
-use airtight_encodings::eval::PolicySet;
+use airtight_analysis::query::{Outcome, QueryKind, Verdict};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::load::Loader;
-use crate::report::aws_cli::aws_cli;
+use crate::report::aws_cli::confirm;
+use crate::report::query::json::result_word;
+use crate::report::query::Shown;
 use crate::report::{byte_range, emit, sanitize};
 
 pub fn render(
     loader: &Loader,
     kind: QueryKind,
-    answer: &Answer,
-    sets: &[&PolicySet],
+    shown: &Shown<'_>,
     w: &mut dyn WriteColor,
 ) -> io::Result<()> {
+    let answer = &shown.answer;
     let ms = answer.elapsed.as_millis();
     let verdict = kind.verdict(&answer.outcome);
     let (word, color, sentence) = match (verdict, kind) {
@@ -77,6 +79,24 @@ pub fn render(
     write!(w, "{word}")?;
     w.reset()?;
     writeln!(w, ": {sentence}")?;
+    if let Some((policy_kind, judgements)) = &shown.judged {
+        let results: Vec<String> = judgements
+            .iter()
+            .map(|(j, outcome)| {
+                format!(
+                    "{}: {}",
+                    j.describe(*policy_kind),
+                    result_word(kind, outcome)
+                )
+            })
+            .collect();
+        writeln!(
+            w,
+            "policy type: {}; judged {}",
+            policy_kind.name(),
+            results.join("; ")
+        )?;
+    }
     if let Outcome::Unknown {
         span: Some(span),
         reason,
@@ -95,23 +115,36 @@ pub fn render(
         QueryKind::NoNewAccess => ("old", "new"),
         _ => ("left", "right"),
     };
-    for (i, c) in answer.counterexamples.iter().enumerate() {
+    for (i, x) in shown.counterexamples.iter().enumerate() {
+        let c = x.counterexample;
         let title = if kind == QueryKind::Can {
             "example"
         } else {
             "counterexample"
         };
-        writeln!(w, "\n── {title} {} (certified by the evaluator) ──", i + 1)?;
+        let judged = match (x.judgement, &shown.judged) {
+            (Some(j), Some((policy_kind, js))) if js.len() > 1 => {
+                format!("; judged {}", j.describe(*policy_kind))
+            }
+            _ => String::new(),
+        };
+        writeln!(
+            w,
+            "\n── {title} {} (certified by the evaluator{judged}) ──",
+            i + 1
+        )?;
         writeln!(w, "{}", sanitize::json(&c.request.to_json(), true))?;
         writeln!(w, "\n{left_name}:")?;
         crate::report::simulate::text::decision(loader, &c.left, &c.request, w)?;
+        crate::report::simulate::text::why(&c.why, w)?;
         if let Some(r) = &c.right {
             writeln!(w, "\n{right_name}:")?;
             crate::report::simulate::text::decision(loader, r, &c.request, w)?;
+            crate::report::simulate::text::why(&c.why_right, w)?;
         }
         writeln!(w, "\nconfirm with AWS:")?;
-        for s in sets {
-            writeln!(w, "  {}", sanitize::line(&aws_cli(loader, s, &c.request)))?;
+        for s in &x.sets {
+            writeln!(w, "  {}", sanitize::line(&confirm(loader, s, &c.request)))?;
         }
     }
     Ok(())

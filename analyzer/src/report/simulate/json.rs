@@ -35,7 +35,7 @@ pub fn statement(loader: &Loader, s: &StatementRef) -> Value {
     let (line, column) = line_column(loader, s.span);
     json!({
         "policy_type": s.kind.short_name(),
-        "file": loader.name(s.file),
+        "file": loader.name(s.span.file),
         "statement": s.label,
         "index": s.index,
         "effect": effect(s.effect),
@@ -49,4 +49,29 @@ pub fn effect(effect: Effect) -> &'static str {
         Effect::Allow => "Allow",
         Effect::Deny => "Deny",
     }
+}
+
+/// Every statement, tested against the request (`simulate --explain`).
+pub fn trace(loader: &Loader, traces: &[airtight_encodings::trace::StatementTrace]) -> Value {
+    Value::Array(
+        traces
+            .iter()
+            .map(|t| {
+                json!({
+                    "statement": statement(loader, &t.at),
+                    "applies": t.applies(),
+                    "action": t.action,
+                    "resource": t.resource,
+                    "principal": t.principal,
+                    "conditions": t.conditions.iter().map(|c| json!({
+                        "operator": c.op,
+                        "key": c.key,
+                        "values": c.values,
+                        "request": c.request,
+                        "holds": c.holds,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
 }

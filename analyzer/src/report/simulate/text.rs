@@ -50,6 +50,72 @@ pub fn decision(
     Ok(())
 }
 
+/// The evaluator's explanation of a decision, one line each
+/// ([`airtight_encodings::trace::explain`]).
+pub fn why(lines: &[String], w: &mut dyn WriteColor) -> io::Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "  why:")?;
+    for l in lines {
+        writeln!(w, "    - {}", crate::report::sanitize::line(l))?;
+    }
+    Ok(())
+}
+
+/// Every statement, tested against the request: what matched and what did not.
+pub fn trace(
+    loader: &Loader,
+    traces: &[airtight_encodings::trace::StatementTrace],
+    w: &mut dyn WriteColor,
+) -> io::Result<()> {
+    let mark = |b: bool| if b { "matches" } else { "does not match" };
+    writeln!(w, "  trace:")?;
+    for t in traces {
+        let effect = match t.at.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        let (line, _) = crate::report::line_column(loader, t.at.span);
+        writeln!(
+            w,
+            "    {effect} `{}` ({}, {}:{line}): {}",
+            crate::report::sanitize::line(&t.at.label),
+            t.at.kind.name(),
+            crate::report::sanitize::line(loader.name(t.at.file)),
+            if t.applies() {
+                "applies"
+            } else {
+                "does not apply"
+            }
+        )?;
+        writeln!(
+            w,
+            "      action {}, resource {}",
+            mark(t.action),
+            mark(t.resource)
+        )?;
+        if let Some(p) = t.principal {
+            writeln!(w, "      principal {}", mark(p))?;
+        }
+        for c in &t.conditions {
+            writeln!(
+                w,
+                "      {} {} [{}]: request {} → {}",
+                c.op,
+                crate::report::sanitize::line(&c.key),
+                crate::report::sanitize::line(&c.values.join(", ")),
+                match &c.request {
+                    Some(v) => format!("`{}`", crate::report::sanitize::line(v)),
+                    None => "has no value".into(),
+                },
+                if c.holds { "true" } else { "false" }
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The request on one line: who does what to which resource, with its context (its values
 /// sanitized, line breaks included, so that it stays one line).
 pub fn describe_request(r: &Request) -> String {
@@ -92,8 +158,10 @@ fn statement_note(loader: &Loader, s: &StatementRef) -> cs::Diagnostic<usize> {
             "{name} of the {} {verb} the request",
             s.kind.name()
         ))
+        // The statement's own span names its file: a statement airtight added to a policy
+        // (the allow-every-caller statement of a guardrail judgement) lives in a built-in one.
         .with_labels(vec![cs::Label::primary(
-            s.file.0 as usize,
+            s.span.file.0 as usize,
             byte_range(loader, s.span),
         )
         .with_message(format!("this statement {verb} the request"))])

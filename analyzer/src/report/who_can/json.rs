@@ -31,6 +31,7 @@ pub fn render(loader: &Loader, result: &WhoCan) -> Value {
                 "example": a.examples.first().map(|e| json!({
                     "request": e.request.to_json(),
                     "decision": simulate::json::decision(loader, &e.left, &e.request),
+                    "why": e.why,
                 })),
             })
         })

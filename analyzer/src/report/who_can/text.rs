@@ -48,6 +48,7 @@ pub fn render(loader: &Loader, result: &WhoCan, w: &mut dyn WriteColor) -> io::R
         if let Some(e) = a.examples.first() {
             writeln!(w, "  example: {}", describe_request(&e.request))?;
             simulate::text::decision(loader, &e.left, &e.request, w)?;
+            simulate::text::why(&e.why, w)?;
         }
     }
     for a in &unknown {
