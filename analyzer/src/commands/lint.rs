@@ -23,7 +23,17 @@ pub fn lint_path(loader: &mut Loader, path: &Path, kind: Option<PolicyKind>) -> 
     let name = path.display().to_string();
     let before = loader.diagnostics().len();
     match loader.read(path) {
-        Some(file) => lint(&name, loader.source(file), file, kind),
+        Some(file) => {
+            let mut linted = lint(&name, loader.source(file), file, kind);
+            // A template, a plan or YAML: one error that says so, not a JSON error at 1:1.
+            if linted.findings.iter().any(Diagnostic::is_error) {
+                if let Some(d) = crate::load::iac::not_a_policy(loader.source(file), file) {
+                    linted.kind = None;
+                    linted.findings = vec![d];
+                }
+            }
+            linted
+        }
         None => LintedFile {
             name,
             kind: None,

@@ -99,6 +99,51 @@ pub fn detect(text: &str, file: FileId, yaml_allowed: bool) -> Detected {
     }
 }
 
+/// The error for a file given where a policy is expected that is a template, a plan or YAML
+/// (`airtight lint template.yaml`), in place of the policy parser's errors: one sentence that
+/// says what the file is and which command reads it, not a JSON syntax error at 1:1 or an
+/// `unknown-element` per top-level key. `None` for anything else (a policy with errors keeps
+/// its own diagnostics).
+pub fn not_a_policy(text: &str, file: FileId) -> Option<Diagnostic> {
+    let first_line = text.find('\n').unwrap_or(text.len());
+    let start = Span::new(file, 0, first_line.min(text.len()));
+    let (message, note) = match detect(text, file, true) {
+        Detected::Template(_) | Detected::Broken(_) => (
+            "this is a CloudFormation or SAM template, not a policy",
+            "`airtight diff OLD NEW` and `airtight diff --git BASE..HEAD` read templates and compare what each principal and function may do (docs/iac.md); the other commands take policy files",
+        ),
+        Detected::Plan(doc) if is_state(&doc) => (
+            "this is Terraform state (`terraform show -json` without a plan file), not a policy",
+            "write a plan and give it to `airtight diff --plan plan.json`: `terraform plan -out plan.out && terraform show -json plan.out > plan.json` (docs/iac.md)",
+        ),
+        Detected::Plan(_) => (
+            "this is a Terraform plan, not a policy",
+            "`airtight diff --plan plan.json` compares what the plan changes (docs/iac.md); the other commands take policy files",
+        ),
+        Detected::Other if json::parse(text, file).is_err() && yaml::parse(text, file).is_ok_and(|v| matches!(v.kind, JsonKind::Object(_))) => (
+            "this is YAML, not a JSON policy",
+            "policies are JSON documents; templates, in YAML or JSON, are read by `airtight diff` (docs/iac.md)",
+        ),
+        Detected::Other => return None,
+    };
+    Some(
+        Diagnostic::error("not-a-policy", message, start)
+            .with_label("the file starts here")
+            .with_note(note),
+    )
+}
+
+/// Whether a document with `format_version` and `terraform_version` is state (`values`), not
+/// a plan (`resource_changes`, `planned_values`).
+pub fn is_state(doc: &Json) -> bool {
+    let JsonKind::Object(members) = &doc.kind else {
+        return false;
+    };
+    member(members, "values").is_some()
+        && member(members, "resource_changes").is_none()
+        && member(members, "planned_values").is_none()
+}
+
 /// Whether a file name is one a YAML template may have.
 pub fn yaml_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

@@ -200,8 +200,15 @@ impl Loader {
 
     /// Parses a text already in the database as a policy of `kind` (or the type it looks
     /// like); its diagnostics are recorded.
+    /// A template, a plan or a YAML file has one error that says so ([`iac::not_a_policy`]).
     pub fn parse_policy(&mut self, file: FileId, kind: Option<PolicyKind>) -> TypedPolicy {
-        let typed = parse_policy_as(self.source(file), file, kind);
+        let mut typed = parse_policy_as(self.source(file), file, kind);
+        if typed.has_errors() {
+            if let Some(d) = iac::not_a_policy(self.source(file), file) {
+                typed.policy = None;
+                typed.diagnostics = vec![d];
+            }
+        }
         self.diagnostics.extend(typed.diagnostics.iter().cloned());
         typed
     }

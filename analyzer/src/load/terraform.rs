@@ -52,6 +52,11 @@ pub fn plan_worlds(
     infer_account(doc, &mut opts);
     let references = config_references(top);
     let mut sides: [Vec<Res<'_>>; 2] = [Vec::new(), Vec::new()];
+    // Errors about the whole document point at where it opens, not underlining all of it.
+    let opening = Span {
+        end: doc.span.start.saturating_add(1).min(doc.span.end),
+        ..doc.span
+    };
     if let Some(JsonKind::Array(changes)) = member(top, "resource_changes").map(|c| &c.kind) {
         for c in changes {
             let Some(f) = obj(c) else { continue };
@@ -81,13 +86,24 @@ pub fn plan_worlds(
                 });
             }
         }
-    } else {
+    } else if super::iac::is_state(doc) {
+        diags.push(
+            Diagnostic::error(
+                "bad-plan",
+                "this is Terraform state (`terraform show -json` without a plan file), not a plan",
+                opening,
+            )
+            .with_note("write the plan with `terraform plan -out plan.out && terraform show -json plan.out > plan.json`"),
+        );
+    } else if !plans_nothing(top) {
         diags.push(Diagnostic::error(
             "bad-plan",
             "the plan has no `resource_changes` (write it with `terraform show -json plan.out`)",
-            doc.span,
+            opening,
         ));
     }
+    // A plan whose `planned_values` hold no resource has no `resource_changes` (Terraform
+    // leaves the empty list out): both worlds are empty.
     let [before, after] = sides;
     let mut read = |list: Vec<Res<'_>>| {
         let mut side = Side {
@@ -106,6 +122,23 @@ pub fn plan_worlds(
         before: read(before),
         after: read(after),
     }
+}
+
+/// Whether the plan manages no resource: `planned_values.root_module` has no resources and no
+/// child modules. A plan that plans resources but lists no change is malformed, not empty.
+fn plans_nothing(top: &[Member]) -> bool {
+    let Some(root) = member(top, "planned_values")
+        .and_then(obj)
+        .map(|p| member(p, "root_module").and_then(obj).unwrap_or(&[]))
+    else {
+        return false;
+    };
+    let empty = |key: &str| match member(root, key).map(|v| &v.kind) {
+        None | Some(JsonKind::Null) => true,
+        Some(JsonKind::Array(items)) => items.is_empty(),
+        Some(_) => false,
+    };
+    empty("resources") && empty("child_modules")
 }
 
 /// Without `--account`/`--region`, the account and region of the ARNs the plan already knows.
