@@ -540,3 +540,182 @@ Resources:
     .expect(&log);
     assert_eq!(f["verdict"], "new_access", "{log}");
 }
+
+const INVOKE_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:app"}]}"#;
+
+#[test]
+fn renames_under_pathspecs_in_the_index_and_out_of_what_is_compared() {
+    let repo = TempDir::new("renames");
+    let dir = &repo.0;
+    git(dir, &["init", "-q"]);
+    std::fs::create_dir_all(dir.join("policies")).ok();
+    std::fs::write(dir.join("policies/invoke.json"), INVOKE_POLICY).ok();
+    std::fs::write(
+        dir.join("template.yaml"),
+        SAM.replace("PRINCIPAL", "arn:aws:iam::111122223333:role/partner"),
+    )
+    .ok();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "first"]);
+    git(dir, &["mv", "template.yaml", "service.yaml"]);
+    git(dir, &["mv", "policies/invoke.json", "app-invoke.json"]);
+    let quiet = |args: &[&str]| {
+        let (code, out, log) = json_out(dir, args);
+        assert_eq!(code, Some(0), "{args:?}: {log}");
+        assert_eq!(
+            out["files"].as_array().map(Vec::len),
+            Some(0),
+            "{args:?}: {log}"
+        );
+    };
+    // Staged with `git mv`, against the working tree: renames, not additions and removals.
+    quiet(&["diff", "--git", "HEAD"]);
+    quiet(&["diff", "--git", "HEAD", "service.yaml"]);
+    git(dir, &["commit", "-q", "-m", "rename"]);
+    // A pathspec naming one end of a rename still sees the rename: not "added" on its new
+    // name, not "removed" on its old one.
+    for pathspec in [
+        "service.yaml",
+        "template.yaml",
+        "policies",
+        "app-invoke.json",
+    ] {
+        quiet(&["diff", "--git", "HEAD~1..HEAD", pathspec]);
+    }
+
+    // A staged rename with an edit compares the old content with the new.
+    git(dir, &["mv", "service.yaml", "orders.yaml"]);
+    std::fs::write(dir.join("orders.yaml"), SAM.replace("PRINCIPAL", "'*'")).ok();
+    let (code, out, log) = json_out(dir, &["diff", "--git", "HEAD", "service.yaml"]);
+    assert_eq!(code, Some(1), "{log}");
+    let f = entry(&out, "orders.yaml: arn:aws:lambda:").expect(&log);
+    assert_eq!(f["verdict"], "new_access", "{log}");
+    git(dir, &["checkout", "-q", "HEAD", "--", "."]);
+    git(dir, &["reset", "-q", "--hard"]);
+
+    // A policy renamed to a name that is not compared is removed, not silently dropped.
+    git(dir, &["mv", "app-invoke.json", "app-invoke.json.bak"]);
+    git(dir, &["commit", "-q", "-m", "retire"]);
+    let (code, out, log) = json_out(dir, &["diff", "--git", "HEAD~1..HEAD"]);
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(
+        verdicts(&out),
+        vec![("app-invoke.json".to_string(), "removed".to_string())],
+        "{log}"
+    );
+}
+
+#[test]
+fn templates_plans_and_yaml_given_as_policies_say_what_they_are() {
+    let root = TempDir::new("not-policies");
+    let dir = &root.0;
+    std::fs::copy(
+        corpus().join("s3-invoke/new.yaml"),
+        dir.join("template.yaml"),
+    )
+    .ok();
+    std::fs::copy(
+        corpus().join("cross-account/new.json"),
+        dir.join("template.json"),
+    )
+    .ok();
+    std::fs::copy(corpus().join("terraform/plan.json"), dir.join("plan.json")).ok();
+    std::fs::write(
+        dir.join("policy.yaml"),
+        "Version: '2012-10-17'\nStatement: []\n",
+    )
+    .ok();
+    std::fs::write(
+        dir.join("state.json"),
+        r#"{"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {}}}"#,
+    )
+    .ok();
+    for (args, says) in [
+        (
+            vec!["lint", "template.yaml"],
+            "CloudFormation or SAM template, not a policy",
+        ),
+        (
+            vec!["lint", "template.json"],
+            "CloudFormation or SAM template, not a policy",
+        ),
+        (vec!["lint", "plan.json"], "Terraform plan, not a policy"),
+        (vec!["lint", "state.json"], "Terraform state"),
+        (
+            vec!["lint", "policy.yaml"],
+            "this is YAML, not a JSON policy",
+        ),
+        (
+            vec!["equiv", "template.yaml", "template.json"],
+            "CloudFormation or SAM template, not a policy",
+        ),
+    ] {
+        let output = run(dir, &args);
+        let log = describe(&output);
+        assert_eq!(output.status.code(), Some(2), "{log}");
+        assert!(log.contains("not-a-policy") && log.contains(says), "{log}");
+        assert!(log.contains("airtight diff"), "{log}");
+        // One error, not a JSON error at 1:1 or one per top-level key.
+        assert!(
+            !log.contains("unknown-element") && !log.contains("json-syntax"),
+            "{log}"
+        );
+    }
+    // Terraform state is not a plan.
+    let output = run(dir, &["diff", "--plan", "state.json"]);
+    let log = describe(&output);
+    assert_eq!(output.status.code(), Some(2), "{log}");
+    assert!(
+        log.contains("Terraform state") && log.contains("terraform plan -out"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_managed_policy_listed_before_its_role_is_attached_to_it() {
+    let root = TempDir::new("attach-order");
+    let template = |roles: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  AReadPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:{roles}
+      PolicyDocument: {{Version: '2012-10-17', Statement: [{{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*'}}]}}
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {{Version: '2012-10-17', Statement: [{{Effect: Allow, Principal: {{Service: lambda.amazonaws.com}}, Action: sts:AssumeRole}}]}}
+"
+        )
+    };
+    std::fs::write(root.0.join("old.yaml"), template("")).ok();
+    std::fs::write(
+        root.0.join("new.yaml"),
+        template("\n      Roles: [!Ref Worker]"),
+    )
+    .ok();
+    let (code, out, log) = json_out(&root.0, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(!log.contains("iac-external-principal"), "{log}");
+    let f = entry(
+        &out,
+        "role/Worker (identity-based policies) — AReadPolicy, Worker",
+    )
+    .expect(&log);
+    assert_eq!(f["verdict"], "new_access", "{log}");
+    assert_eq!(
+        f["new_access"][0]["request"]["action"], "s3:GetObject",
+        "{log}"
+    );
+}
+
+#[test]
+fn a_mistyped_directory_is_named() {
+    let root = TempDir::new("mistyped");
+    std::fs::create_dir_all(root.0.join("old")).ok();
+    let output = run(&root.0, &["diff", "old", "nwe"]);
+    let log = describe(&output);
+    assert_eq!(output.status.code(), Some(2), "{log}");
+    assert!(log.contains("cannot read `nwe`"), "{log}");
+}

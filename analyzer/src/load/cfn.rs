@@ -966,7 +966,6 @@ impl<'j> Cfn<'j> {
             match r.ty.as_str() {
                 "AWS::IAM::Role" | "AWS::IAM::User" => self.principal(r),
                 "AWS::IAM::Group" => self.group(r),
-                "AWS::IAM::ManagedPolicy" => self.managed_policy(r),
                 "AWS::Lambda::Function" => {
                     let arn = self.function_arn(r);
                     let tags = self.tags(r);
@@ -989,6 +988,9 @@ impl<'j> Cfn<'j> {
                 | "AWS::IAM::RolePolicy"
                 | "AWS::IAM::UserPolicy"
                 | "AWS::IAM::GroupPolicy" => self.inline_policy(r),
+                // After the principals: it attaches itself to those it names, in whatever order
+                // the template lists them.
+                "AWS::IAM::ManagedPolicy" => self.managed_policy(r),
                 "AWS::IAM::UserToGroupAddition" => self.group_addition(r),
                 "AWS::Lambda::Permission" => self.permission(r),
                 "AWS::Lambda::LayerVersionPermission" => self.layer_permission(r),

@@ -265,7 +265,10 @@ struct Change {
 /// addition of the compared one.
 fn sides<'a>(path: &'a str, change: Option<&'a Change>) -> (Option<&'a str>, Option<&'a str>) {
     let from = change.and_then(|c| c.from.as_deref()).unwrap_or(path);
-    (compared(from).then_some(from), compared(path).then_some(path))
+    (
+        compared(from).then_some(from),
+        compared(path).then_some(path),
+    )
 }
 
 /// Whether `git diff` pairs renamed files.
@@ -293,7 +296,10 @@ fn changes(
         .into_iter()
         .filter(|(path, change)| {
             matched.contains_key(path)
-                || change.from.as_ref().is_some_and(|f| matched.contains_key(f))
+                || change
+                    .from
+                    .as_ref()
+                    .is_some_and(|f| matched.contains_key(f))
         })
         .collect())
 }
