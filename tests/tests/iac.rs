@@ -530,7 +530,8 @@ Resources:
     );
     assert_eq!(code, Some(0), "{log}");
     assert_eq!(out["files"].as_array().map(Vec::len), Some(0), "{log}");
-    // Without it, NEW's principal is a placeholder: any principal, which is new access.
+    // Without it, NEW's principal is a placeholder that stands for any principal: the
+    // examples found that way are shown and fail the check, but the verdict is not proved.
     let (code, out, log) = json_out(&root.0, &["diff", "old.yaml", "new.yaml"]);
     assert_eq!(code, Some(1), "{log}");
     let f = entry(
@@ -538,7 +539,107 @@ Resources:
         "arn:aws:lambda:us-east-1:123456789012:function:f (resource-based policy) — Fn, Perm",
     )
     .expect(&log);
+    assert_eq!(f["verdict"], "unknown", "{log}");
+    assert!(
+        !f["new_access"].as_array().is_none_or(Vec::is_empty),
+        "{log}"
+    );
+    assert!(
+        f["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("NEW: `!Ref Partner`")),
+        "{log}"
+    );
+}
+
+/// A permission whose principal is a parameter with no value, or whose `Condition` depends on
+/// one: a template with a parameter of the same permission at the same place in both versions.
+fn unknown_principal(principal: &str, condition: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Partner: {{Type: String}}
+Conditions:
+  Enabled: !Equals [!Ref Partner, 'on']
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {{FunctionName: f, Role: arn:aws:iam::123456789012:role/x, Runtime: python3.12, Handler: a.b, Code: {{ZipFile: x}}}}
+  Perm:
+    Type: AWS::Lambda::Permission{condition}
+    Properties:
+      FunctionName: !Ref Fn
+      Action: lambda:InvokeFunction
+      Principal: {principal}
+"
+    )
+}
+
+#[test]
+fn values_not_known_here_prove_nothing() {
+    let root = TempDir::new("unknowns");
+    let dir = &root.0;
+    let write = |name: &str, text: String| {
+        std::fs::write(dir.join(name), text).ok();
+    };
+    // OLD's principal is a parameter with no value, NEW's is everyone: read with `*` for the
+    // parameter, both versions look alike, but with any real value NEW is public.
+    write("old.yaml", unknown_principal("!Ref Partner", ""));
+    write("new.yaml", unknown_principal("'*'", ""));
+    let (code, out, log) = json_out(dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(code, Some(3), "{log}");
+    let f = entry(&out, "function:f (policies with values not known here)").expect(&log);
+    assert_eq!(f["verdict"], "unknown", "{log}");
+    assert!(
+        f["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("OLD: `!Ref Partner`; NEW: none")),
+        "{log}"
+    );
+    // With the value given, the answer is proved.
+    let (code, out, log) = json_out(
+        dir,
+        &[
+            "diff",
+            "old.yaml",
+            "new.yaml",
+            "--param",
+            "Partner=111122223333",
+        ],
+    );
+    assert_eq!(code, Some(1), "{log}");
+    let f = entry(&out, "function:f (resource-based policy)").expect(&log);
     assert_eq!(f["verdict"], "new_access", "{log}");
+
+    // A permission whose `Condition` cannot be decided is read as existing; made
+    // unconditional, it may be new: not proved either way.
+    write(
+        "old.yaml",
+        unknown_principal("'111122223333'", "\n    Condition: Enabled"),
+    );
+    write("new.yaml", unknown_principal("'111122223333'", ""));
+    let (code, out, log) = json_out(dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(code, Some(3), "{log}");
+    let f = entry(&out, "function:f (policies with values not known here)").expect(&log);
+    assert!(
+        f["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("OLD: `Condition: Enabled`")),
+        "{log}"
+    );
+
+    // The same unknowns at the same places in both versions are the same values: unchanged.
+    write(
+        "new.yaml",
+        unknown_principal("!Ref Partner", "\n    Condition: Enabled"),
+    );
+    write(
+        "old.yaml",
+        unknown_principal("!Ref Partner", "\n    Condition: Enabled"),
+    );
+    let (code, out, log) = json_out(dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(out["files"].as_array().map(Vec::len), Some(0), "{log}");
 }
 
 const INVOKE_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:app"}]}"#;

@@ -109,7 +109,11 @@ pub fn compare_pair(
             let (old, old_file) = world_of(o);
             let (new, new_file) = world_of(n);
             let file = new_file.or(old_file).unwrap_or_default();
-            compare(&old, &new, &pair.path, file, baselines, options)
+            let texts = Texts {
+                old: old_file.map_or("", |f| loader.source(f)),
+                new: new_file.map_or("", |f| loader.source(f)),
+            };
+            compare(&old, &new, &texts, &pair.path, file, baselines, options)
         }
     }
 }
@@ -142,9 +146,14 @@ pub fn compare_plan(
     if failed {
         return None;
     }
+    let text = loader.source(file);
     Some(compare(
         &worlds.before,
         &worlds.after,
+        &Texts {
+            old: text,
+            new: text,
+        },
         &shown,
         file,
         baselines,
@@ -204,10 +213,17 @@ fn read_side(
     }
 }
 
+/// The text of the file each world was read from.
+struct Texts<'a> {
+    old: &'a str,
+    new: &'a str,
+}
+
 /// The two worlds compared, entries named after `source` and the names that made them.
 fn compare(
     old: &IacWorld,
     new: &IacWorld,
+    texts: &Texts<'_>,
     source: &str,
     file: FileId,
     baselines: &Baselines,
@@ -215,6 +231,8 @@ fn compare(
 ) -> (Vec<FileDiff>, usize) {
     let result = compare_worlds(&old.world, &new.world, baselines, options);
     let mut files = result.files;
+    let mut unchanged = result.unchanged;
+    not_proved_with_unknowns(old, new, texts, file, &mut files, &mut unchanged);
     for f in &mut files {
         f.path = label(source, &f.path, old, new);
         // Entries whose one side is missing still point into the file.
@@ -279,7 +297,145 @@ fn compare(
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, result.unchanged)
+    (files, unchanged)
+}
+
+/// One value not known here, as a reader recognises it: its place in the entry's documents
+/// and the text that stands for it (`!Ref Partner`).
+type UnknownAt = (String, String);
+
+/// An entry whose policies depend on values not known here (placeholders, undecided
+/// conditions; `docs/iac.md`) is not proved by comparing what they become when each stands
+/// for any value: `*` for a parameter may widen OLD enough to hide what NEW grants, or make
+/// OLD and NEW read alike when they are not.
+///
+/// - An entry that changed and depends on them (in either version) is `unknown`; the examples
+///   found when each stands for any value are still shown.
+/// - An entry that reads the same in both versions is unchanged only when both depend on the
+///   same values at the same places (the same `!Ref Partner` in the same statement): with the
+///   same parameters, they are the same. Otherwise it is an `unknown` entry of its own.
+fn not_proved_with_unknowns(
+    old: &IacWorld,
+    new: &IacWorld,
+    texts: &Texts<'_>,
+    file: FileId,
+    files: &mut Vec<FileDiff>,
+    unchanged: &mut usize,
+) {
+    let arns: BTreeSet<&String> = old.unknowns.keys().chain(new.unknowns.keys()).collect();
+    for arn in arns {
+        let o = recognised(old, arn, texts.old);
+        let n = recognised(new, arn, texts.new);
+        let prefix = format!("{arn} (");
+        let span = first_span(new, arn).or_else(|| first_span(old, arn));
+        let reason = unknowns_reason(&o, &n);
+        let mut listed = false;
+        for f in files.iter_mut().filter(|f| f.path.starts_with(&prefix)) {
+            listed = true;
+            let comparison = match &mut f.outcome {
+                FileOutcome::Changed(c)
+                | FileOutcome::Added(Some(c))
+                | FileOutcome::Removed(Some(c)) => c,
+                _ => continue,
+            };
+            if comparison.change != Change::Unknown {
+                comparison.change = Change::Unknown;
+                comparison.unknown = Some((reason.clone(), span));
+            }
+        }
+        if listed || o == n {
+            continue;
+        }
+        // Read alike only because the unknowns stand for any value.
+        *unchanged = unchanged.saturating_sub(1);
+        let principal = [old, new].iter().any(|w| {
+            w.world
+                .accounts
+                .values()
+                .any(|a| a.principals.contains_key(arn.as_str()))
+        });
+        files.push(FileDiff {
+            path: format!("{arn} (policies with values not known here)"),
+            kind: if principal {
+                PolicyKind::Identity
+            } else {
+                PolicyKind::Resource
+            },
+            old: Some(file),
+            new: Some(file),
+            outcome: FileOutcome::Changed(Comparison {
+                change: Change::Unknown,
+                new_access: Vec::new(),
+                removed_access: Vec::new(),
+                unknown: Some((reason, span)),
+                solver_queries: 0,
+                elapsed: Duration::ZERO,
+            }),
+            whole_file: false,
+        });
+    }
+}
+
+/// The unknowns of `arn` in `world`, each with the text that stands for it.
+fn recognised(world: &IacWorld, arn: &str, text: &str) -> BTreeSet<UnknownAt> {
+    world
+        .unknowns
+        .get(arn)
+        .into_iter()
+        .flatten()
+        .map(|(place, span)| {
+            let shown = span_text(text, *span);
+            // An undecided `Condition` is named as such, not by the bare condition name.
+            let shown = if place.starts_with("Condition of ") {
+                format!("Condition: {shown}")
+            } else {
+                shown
+            };
+            (place.clone(), shown)
+        })
+        .collect()
+}
+
+fn first_span(world: &IacWorld, arn: &str) -> Option<Span> {
+    world
+        .unknowns
+        .get(arn)
+        .and_then(|u| u.first())
+        .map(|(_, s)| *s)
+        .filter(|s| s.end > s.start)
+}
+
+/// The text of `span`, on one line and short.
+fn span_text(text: &str, span: Span) -> String {
+    let raw = text.get(span.range()).unwrap_or("");
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        let cut: String = flat.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        flat
+    }
+}
+
+/// Why an entry with unknowns is not proved, naming a few of them.
+fn unknowns_reason(o: &BTreeSet<UnknownAt>, n: &BTreeSet<UnknownAt>) -> String {
+    let list = |side: &BTreeSet<UnknownAt>| {
+        let texts: BTreeSet<&str> = side.iter().map(|(_, t)| t.as_str()).collect();
+        let mut shown: Vec<String> = texts.iter().take(3).map(|t| format!("`{t}`")).collect();
+        if texts.len() > 3 {
+            shown.push(format!("{} more", texts.len() - 3));
+        }
+        if shown.is_empty() {
+            "none".to_string()
+        } else {
+            shown.join(", ")
+        }
+    };
+    format!(
+        "the policies depend on values not known here, read as any value (OLD: {}; NEW: {}), so the comparison proves nothing; give them with --param NAME=VALUE, --account, --region (docs/iac.md)",
+        list(o),
+        list(n)
+    )
 }
 
 /// `FILE: ARN (what) — names`.

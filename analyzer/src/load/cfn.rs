@@ -166,6 +166,20 @@ struct Cfn<'j> {
     diags: Vec<Diagnostic>,
     noted: BTreeSet<u32>,
     depth: usize,
+    /// Values resolved so far; past [`MAX_STEPS`] every value is a placeholder.
+    steps: usize,
+    /// Resources whose name or ARN is being resolved: one met again is a circular reference.
+    naming: BTreeSet<String>,
+    /// Physical names resolved so far, by logical id ([`Cfn::physical`]).
+    named: BTreeMap<String, (String, bool)>,
+    /// Conditions decided so far (`None`: cannot be decided), and those being decided.
+    decided: BTreeMap<String, Option<bool>>,
+    deciding: BTreeSet<String>,
+    /// Resources read as existing although their `Condition` could not be decided, with the
+    /// condition's span.
+    undecided: BTreeMap<String, Span>,
+    /// `Fn::If`s whose condition could not be decided and whose true branch was read.
+    guessed: Vec<Span>,
     principals: BTreeMap<String, PrincipalM>,
     groups: BTreeMap<String, PrincipalM>,
     /// Managed policies of the template, by ARN.
@@ -176,6 +190,14 @@ struct Cfn<'j> {
     /// until a permission names them), with tags.
     functions: BTreeMap<String, (String, BTreeMap<String, String>)>,
 }
+
+/// At most this many values are resolved in one template (each `Ref`, `Fn::Sub`, … and each
+/// literal counts): a real template needs a few thousand.
+const MAX_STEPS: usize = 1_000_000;
+
+/// A computed text (`Fn::Sub`, `Fn::Join`) longer than this is a placeholder: no name or ARN is
+/// this long, and texts doubled at each step of a chain of references would fill memory.
+const MAX_TEXT: usize = 64 * 1024;
 
 /// Resolution scope: names bound by `Fn::Sub`'s map or a SAM policy template.
 type Scope = BTreeMap<String, V>;
@@ -214,6 +236,13 @@ impl<'j> Cfn<'j> {
             diags: Vec::new(),
             noted: BTreeSet::new(),
             depth: 0,
+            steps: 0,
+            naming: BTreeSet::new(),
+            named: BTreeMap::new(),
+            decided: BTreeMap::new(),
+            deciding: BTreeSet::new(),
+            undecided: BTreeMap::new(),
+            guessed: Vec::new(),
             principals: BTreeMap::new(),
             groups: BTreeMap::new(),
             managed: BTreeMap::new(),
@@ -268,15 +297,31 @@ impl<'j> Cfn<'j> {
     // ----- resolution -------------------------------------------------------------------
 
     /// Resolves intrinsic functions; `None` is `AWS::NoValue`.
+    ///
+    /// A hostile template cannot make this take long or use much memory: nesting is limited
+    /// to 64 levels, the whole template to [`MAX_STEPS`] resolutions, and a computed text to
+    /// [`MAX_TEXT`] bytes; past a limit the value is a placeholder, which is sound.
     fn resolve(&mut self, j: &Json, scope: &Scope) -> Option<V> {
         self.depth += 1;
+        self.steps += 1;
         let out = if self.depth > 64 {
             Some(self.placeholder("a value nested this deeply in references", j.span, None))
+        } else if self.steps > MAX_STEPS {
+            Some(self.placeholder(
+                "a value past the template's budget of references",
+                j.span,
+                None,
+            ))
         } else {
             self.resolve_inner(j, scope)
         };
         self.depth -= 1;
-        out
+        match out {
+            Some(v) if v.text().is_some_and(|t| t.len() > MAX_TEXT) => {
+                Some(self.placeholder("a computed text this long", j.span, None))
+            }
+            out => out,
+        }
     }
 
     fn resolve_inner(&mut self, j: &Json, scope: &Scope) -> Option<V> {
@@ -444,6 +489,7 @@ impl<'j> Cfn<'j> {
                                     format!("the condition `{name}` cannot be decided here; its true branch is read"),
                                     at,
                                 ).with_note("give the parameters it depends on with --param NAME=VALUE"));
+                                self.guessed.push(at);
                                 y
                             }
                         }
@@ -593,6 +639,14 @@ impl<'j> Cfn<'j> {
         let def = member(self.top(), "Conditions")
             .and_then(obj)
             .and_then(|c| member(c, name))?;
+        // Each condition is decided once (conditions that name others many times would
+        // otherwise take exponential time); one that depends on itself cannot be decided.
+        if let Some(known) = self.decided.get(name) {
+            return *known;
+        }
+        if !self.deciding.insert(name.to_string()) {
+            return None;
+        }
         self.depth += 1;
         let out = if self.depth > 64 {
             None
@@ -600,6 +654,8 @@ impl<'j> Cfn<'j> {
             self.condition_value(def, at)
         };
         self.depth -= 1;
+        self.deciding.remove(name);
+        self.decided.insert(name.to_string(), out);
         out
     }
 
@@ -747,10 +803,27 @@ impl<'j> Cfn<'j> {
         } else {
             self.prop(r, key)
         };
-        match prop.and_then(|p| self.resolve_str(p, &Scope::new())) {
+        if let Some(known) = self.named.get(&r.id) {
+            return known.clone();
+        }
+        // A name that refers back to itself (`FunctionName: !GetAtt Other.Arn` where Other's
+        // name refers to this one) is not known.
+        if !self.naming.insert(r.id.clone()) {
+            let at = prop.map_or(r.id_span, |p| p.span);
+            self.placeholder(
+                &format!("the name of `{}` (a circular reference)", r.id),
+                at,
+                None,
+            );
+            return ("*".to_string(), true);
+        }
+        let out = match prop.and_then(|p| self.resolve_str(p, &Scope::new())) {
             Some(v) => (v.text().unwrap_or("*").to_string(), v.has_placeholder()),
             None => (r.id.clone(), false),
-        }
+        };
+        self.naming.remove(&r.id);
+        self.named.insert(r.id.clone(), out.clone());
+        out
     }
 
     fn iam_path(&mut self, r: &Res<'j>, key: &str) -> String {
@@ -819,7 +892,16 @@ impl<'j> Cfn<'j> {
 
     /// The ARN of an alias or version of the template.
     fn qualifier_arn(&mut self, r: &Res<'j>, at: Span) -> V {
+        let key = format!("{}#qualifier", r.id);
+        if !self.naming.insert(key.clone()) {
+            return self.placeholder(
+                &format!("the function of `{}` (a circular reference)", r.id),
+                at,
+                None,
+            );
+        }
         let function = self.function_of_prop(r, "FunctionName");
+        self.naming.remove(&key);
         let Some(function) = function else {
             return self.placeholder("the function of this alias or version", at, None);
         };
@@ -1035,6 +1117,7 @@ impl<'j> Cfn<'j> {
         match self.condition(&name, c.span) {
             Some(b) => b,
             None => {
+                self.undecided.insert(r.id.clone(), c.span);
                 self.diags.push(
                     note(
                         "iac-condition-unknown",
@@ -1835,13 +1918,20 @@ impl<'j> Cfn<'j> {
                 }
             }
             for src in &sources {
-                for doc in &src.inline {
+                for (i, doc) in src.inline.iter().enumerate() {
+                    out.note_unknowns(
+                        &p.arn,
+                        &format!("{} inline {i}", src.arn),
+                        doc,
+                        &self.guessed,
+                    );
                     match policy_from(doc, PolicyKind::Identity, file, &mut self.diags) {
                         Some(policy) => identity.push(policy),
                         None => problems.push("an inline policy has errors".into()),
                     }
                 }
                 for m in &src.managed {
+                    self.note_managed_unknowns(&mut out, &p.arn, m);
                     match self.managed_document(m) {
                         Ok(Some(policy)) => identity.push(policy),
                         Ok(None) => problems.push("a managed policy has errors".into()),
@@ -1855,6 +1945,9 @@ impl<'j> Cfn<'j> {
                     out.name(&p.arn, n);
                 }
             }
+            if let Some(b) = &p.boundary {
+                self.note_managed_unknowns(&mut out, &p.arn, b);
+            }
             let boundary = p
                 .boundary
                 .as_ref()
@@ -1867,6 +1960,7 @@ impl<'j> Cfn<'j> {
                     }
                 });
             if let Some(trust) = &p.trust {
+                out.note_unknowns(&p.arn, "trust", trust, &self.guessed);
                 let policy = policy_from(trust, PolicyKind::Resource, file, &mut self.diags);
                 account.resources.insert(
                     p.arn.clone(),
@@ -1909,7 +2003,29 @@ impl<'j> Cfn<'j> {
         }
         out.world.accounts.insert(account_id.clone(), account);
         let statements = std::mem::take(&mut self.statements);
-        add_resource_policies(&mut out, &account_id, statements, file, &mut self.diags);
+        add_resource_policies(
+            &mut out,
+            &account_id,
+            statements,
+            file,
+            &mut self.diags,
+            &self.guessed,
+        );
+        // What a resource read as existing, though its `Condition` could not be decided, is
+        // part of is not known.
+        let named: Vec<(String, String)> = out
+            .names
+            .iter()
+            .flat_map(|(arn, ids)| ids.iter().map(move |id| (arn.clone(), id.clone())))
+            .collect();
+        for (arn, id) in named {
+            if let Some(span) = self.undecided.get(&id) {
+                out.unknowns
+                    .entry(arn)
+                    .or_default()
+                    .push((format!("Condition of {id}"), *span));
+            }
+        }
         // A qualifier's tags are its function's.
         if let Some(account) = out.world.accounts.get_mut(&account_id) {
             let tagged: Vec<(String, BTreeMap<String, String>)> = self
@@ -1928,6 +2044,18 @@ impl<'j> Cfn<'j> {
             }
         }
         out
+    }
+
+    /// Records the placeholders of the template's managed policy `arn` names, for `principal`.
+    fn note_managed_unknowns(&self, out: &mut IacWorld, principal: &str, arn: &V) {
+        if let Some(doc) = arn
+            .text()
+            .and_then(|t| self.managed.get(t))
+            .and_then(|m| m.doc.as_ref())
+        {
+            let place = format!("managed {}", arn.text().unwrap_or("*"));
+            out.note_unknowns(principal, &place, doc, &self.guessed);
+        }
     }
 
     /// The document of an attached managed policy: the template's, or one airtight knows.

@@ -198,15 +198,59 @@ pub struct IacWorld {
     /// managed policies airtight does not carry, policies of other stacks), with where each
     /// is named.
     pub unknown_managed: BTreeMap<String, BTreeMap<String, Span>>,
+    /// Per principal or resource ARN: the values not known here that its policies depend on
+    /// (placeholders, resources whose `Condition` or an `Fn::If` could not be decided), each
+    /// with its place in the entry's documents (which policy or permission, which element)
+    /// and where it is in the file. A comparison of such an entry proves nothing
+    /// (`crate::commands::diff_iac`).
+    pub unknowns: BTreeMap<String, Vec<(String, Span)>>,
 }
 
 impl IacWorld {
+    /// Records the placeholders of `v`, a document or statement of the entry `arn` at `place`,
+    /// and every part of it read from a guess (`guessed`: the spans of `Fn::If`s whose
+    /// condition could not be decided, whose true branch was read).
+    pub fn note_unknowns(&mut self, arn: &str, place: &str, v: &V, guessed: &[Span]) {
+        let mut found = Vec::new();
+        unknowns_in(v, place, guessed, &mut found);
+        if !found.is_empty() {
+            self.unknowns
+                .entry(arn.to_string())
+                .or_default()
+                .extend(found);
+        }
+    }
+
     /// Records that `name` (a logical id or an address) contributed to the entry `arn`.
     pub fn name(&mut self, arn: &str, name: &str) {
         self.names
             .entry(arn.to_string())
             .or_default()
             .insert(name.to_string());
+    }
+}
+
+fn unknowns_in(v: &V, place: &str, guessed: &[Span], out: &mut Vec<(String, Span)>) {
+    if let Some(g) = guessed
+        .iter()
+        .find(|g| g.file == v.span.file && g.start <= v.span.start && v.span.end <= g.end)
+    {
+        out.push((place.to_string(), *g));
+        return;
+    }
+    match &v.kind {
+        VK::Str(s) if s.placeholder => out.push((place.to_string(), v.span)),
+        VK::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                unknowns_in(item, &format!("{place}/{i}"), guessed, out);
+            }
+        }
+        VK::Map(entries) => {
+            for (k, _, item) in entries {
+                unknowns_in(item, &format!("{place}/{k}"), guessed, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -719,19 +763,22 @@ fn from_serde(v: &serde_json::Value, at: Span) -> V {
 }
 
 /// Groups permission statements by the resource they are on, as one resource-based policy
-/// each, and puts them in the account.
+/// each, and puts them in the account. `guessed`: the spans of undecided `Fn::If`s
+/// ([`IacWorld::note_unknowns`]).
 pub fn add_resource_policies(
     out: &mut IacWorld,
     account_id: &str,
     statements: BTreeMap<String, Vec<(String, V)>>,
     file: FileId,
     diags: &mut Vec<Diagnostic>,
+    guessed: &[Span],
 ) {
     for (arn, list) in statements {
         let Some(first) = list.first() else { continue };
         let at = first.1.span;
-        for (name, _) in &list {
+        for (name, statement) in &list {
             out.name(&arn, name);
+            out.note_unknowns(&arn, name, statement, guessed);
         }
         let doc = document(list.into_iter().map(|(_, s)| s).collect(), at);
         let policy = policy_from(&doc, PolicyKind::Resource, file, diags);

@@ -797,6 +797,9 @@ impl<'j> Side<'_, 'j> {
             }
             for src in &sources {
                 for (label, doc) in &src.inline {
+                    if let Some(d) = doc {
+                        out.note_unknowns(&p.arn, label, d, &[]);
+                    }
                     match doc
                         .as_ref()
                         .map(|d| policy_from(d, PolicyKind::Identity, file, &mut self.diags))
@@ -813,6 +816,7 @@ impl<'j> Side<'_, 'j> {
                     }
                 }
                 for m in &src.managed {
+                    note_managed_unknowns(&mut out, &p.arn, m, &managed);
                     match self.managed_document(m, &managed) {
                         Ok(Some(policy)) => identity.push(policy),
                         Ok(None) => problems.push("a managed policy has errors".into()),
@@ -826,6 +830,9 @@ impl<'j> Side<'_, 'j> {
                     out.name(&p.arn, n);
                 }
             }
+            if let Some(b) = &p.boundary {
+                note_managed_unknowns(&mut out, &p.arn, b, &managed);
+            }
             let boundary =
                 p.boundary
                     .as_ref()
@@ -838,6 +845,7 @@ impl<'j> Side<'_, 'j> {
                         }
                     });
             if let Some(trust) = &p.trust {
+                out.note_unknowns(&p.arn, "assume_role_policy", trust, &[]);
                 let policy = policy_from(trust, PolicyKind::Resource, file, &mut self.diags);
                 account.resources.insert(
                     p.arn.clone(),
@@ -878,7 +886,14 @@ impl<'j> Side<'_, 'j> {
             );
         }
         out.world.accounts.insert(account_id.clone(), account);
-        add_resource_policies(&mut out, &account_id, statements, file, &mut self.diags);
+        add_resource_policies(
+            &mut out,
+            &account_id,
+            statements,
+            file,
+            &mut self.diags,
+            &[],
+        );
         out
     }
 
@@ -908,6 +923,18 @@ impl<'j> Side<'_, 'j> {
             ));
         }
         Err(text)
+    }
+}
+
+/// Records the placeholders of the plan's managed policy `arn` names, for `principal`.
+fn note_managed_unknowns(
+    out: &mut IacWorld,
+    principal: &str,
+    arn: &V,
+    managed: &BTreeMap<String, (String, Option<V>)>,
+) {
+    if let Some((address, Some(doc))) = arn.text().and_then(|t| managed.get(t)) {
+        out.note_unknowns(principal, address, doc, &[]);
     }
 }
 
