@@ -120,10 +120,18 @@ pub fn not_a_policy(text: &str, file: FileId) -> Option<Diagnostic> {
             "this is a Terraform plan, not a policy",
             "`airtight diff --plan plan.json` compares what the plan changes (docs/iac.md); the other commands take policy files",
         ),
-        Detected::Other if json::parse(text, file).is_err() && yaml::parse(text, file).is_ok_and(|v| matches!(v.kind, JsonKind::Object(_))) => (
-            "this is YAML, not a JSON policy",
-            "policies are JSON documents; templates, in YAML or JSON, are read by `airtight diff` (docs/iac.md)",
-        ),
+        // Block-style YAML only: text that opens like JSON is meant as JSON, and its own
+        // syntax errors say more (YAML's flow style would accept many broken JSON texts).
+        Detected::Other
+            if !text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '['])
+                && json::parse(text, file).is_err()
+                && yaml::parse(text, file).is_ok_and(|v| matches!(v.kind, JsonKind::Object(_))) =>
+        {
+            (
+                "this is YAML, not a JSON policy",
+                "policies are JSON documents; templates, in YAML or JSON, are read by `airtight diff` (docs/iac.md)",
+            )
+        }
         Detected::Other => return None,
     };
     Some(
