@@ -11,6 +11,7 @@
 //! CLI can be run in-process by tests.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, WriteColor};
@@ -18,6 +19,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, WriteColor};
 use airtight_analysis::diff::compare::DiffOptions;
 use airtight_analysis::lambda_auth::LambdaAuth;
 use airtight_analysis::query::QueryOptions;
+use airtight_encodings::budget::Budget;
 use airtight_encodings::policy::PolicyKind;
 
 use crate::load::PolicyFiles;
@@ -288,9 +290,17 @@ pub fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
 /// Options every query takes.
 #[derive(Debug, Clone, Args)]
 pub struct QueryArgs {
-    /// Give up (answer `unknown`) after this many seconds per solver call.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// Answer `unknown` (exit 3) once the analysis has taken this many seconds in all:
+    /// partitioning strings, solving, certifying and looking for more examples, for every
+    /// question the command asks.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub timeout: Duration,
+
+    /// Answer `unknown` (exit 3) rather than let the analysis use more memory than this:
+    /// what airtight counts (string automata, terms) and Z3's own allocations. K, M, G and T
+    /// are powers of 1024: `512M`, `2GiB`; a bare number is bytes.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub memory: u64,
 
     /// How many distinct counterexamples to look for (differing in action or resource).
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -302,12 +312,55 @@ pub struct QueryArgs {
 }
 
 impl QueryArgs {
+    /// The options of the command's questions: one budget, its clock starting now.
     pub fn options(&self) -> QueryOptions {
         QueryOptions {
-            timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
+            budget: Budget::new(self.timeout, self.memory),
             max_counterexamples: self.max_counterexamples.max(1),
         }
     }
+}
+
+/// A positive, finite number of seconds (`5`, `0.5`).
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(format!("`{text}`: the timeout must be more than 0 seconds"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("`{text}` seconds is too long"))
+}
+
+/// A size in bytes: a number with an optional unit, `K`, `M`, `G` or `T` (powers of 1024,
+/// optionally followed by `iB` or `B`), or `B`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => {
+            return Err(format!(
+                "`{text}`: the unit must be K, M, G or T (e.g. `512M`, `2GiB`)"
+            ))
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. `512M`, `2GiB`)"))?;
+    let bytes = value * (1u64 << shift) as f64;
+    if bytes.is_nan() || bytes < 1.0 || bytes >= u64::MAX as f64 {
+        return Err(format!("`{text}` is not a usable memory size"));
+    }
+    Ok(bytes as u64)
 }
 
 /// The two sides of `equiv` / `no-new-access`.
@@ -582,9 +635,17 @@ pub struct DiffArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub max_examples: usize,
 
-    /// Give up (answer `unknown`) after this many seconds per solver call.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// The whole diff, every file, gets this many seconds: once they have passed, what is
+    /// left of each comparison answers `unknown` (exit 3), and certified examples found so
+    /// far are still shown.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub timeout: Duration,
+
+    /// Memory for the whole diff, as for the queries: what airtight counts (string automata,
+    /// terms) and Z3's own allocations; past it, a comparison answers `unknown`. K, M, G and T
+    /// are powers of 1024: `512M`, `2GiB`; a bare number is bytes.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub memory: u64,
 
     /// A Terraform plan (`terraform show -json plan.out > plan.json`): compare the world
     /// before the plan with the world after it (docs/iac.md).
@@ -628,9 +689,10 @@ impl DiffArgs {
         o
     }
 
+    /// The options of the whole diff: one budget for every file, its clock starting now.
     pub fn options(&self) -> DiffOptions {
         DiffOptions {
-            timeout_ms: (self.timeout.max(0.001) * 1000.0) as u64,
+            budget: Budget::new(self.timeout, self.memory),
             max_examples: self.max_examples.max(1),
         }
     }
@@ -688,9 +750,14 @@ pub struct WhoCanArgs {
     /// call with the unqualified function and `Qualifier` is asked too.
     #[arg(long, value_enum, default_value_t = LambdaAuthArg::Current)]
     pub lambda_auth: LambdaAuthArg,
-    /// Give up on one caller (answer `unknown`) after this many seconds per solver call.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// The whole question, every caller, gets this many seconds: once they have passed, each
+    /// caller not yet decided answers `unknown` (exit 3); callers already found are shown.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Memory for the whole question, as for the queries: what airtight counts (string
+    /// automata, terms) and Z3's own allocations. K, M, G and T are powers of 1024.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub memory: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,

@@ -5,6 +5,7 @@
 //! This crate does no IO and never prints.
 
 pub mod arn;
+pub mod budget;
 pub mod condition;
 pub mod decimal;
 pub mod diagnostic;

@@ -17,7 +17,9 @@
 //! strings.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 
+use crate::budget::{Budget, BudgetError, Stage};
 use crate::glob::{case_variants, fold, Glob, GlobToken};
 
 /// Restrictions on the strings of a variable.
@@ -48,40 +50,73 @@ pub struct Class {
 pub enum PartitionError {
     #[error("more than {limit} automaton states")]
     TooManyStates { limit: usize },
+    /// The deadline passed, or the automaton outgrew its share of the memory budget.
+    #[error(transparent)]
+    Budget(#[from] BudgetError),
 }
 
-/// Sparse product state: the live globs with their NFA position sets (bitsets).
-type State = Vec<(u32, Vec<u64>)>;
+/// Sparse product state, flat in one allocation shared by the node list and its index: for
+/// each live glob, in increasing order, its index and then its NFA position set (a bitset of
+/// [`words`] words). A glob whose position set becomes empty is dead and left out.
+type State = Rc<[u64]>;
 
 /// Characters tried, in order, as the representative of "any other character".
 const OTHERS: &str = "xyzqwkjvbgpfhmtuoinlrcdesa0123456789-_.";
 
-/// Computes the classes of `globs` over the strings of `domain`.
+/// Computes the classes of `globs` over the strings of `domain`, with no deadline and no
+/// memory budget (see [`partition_within`]).
 pub fn partition(
     globs: &[Glob],
     domain: &Domain,
     state_limit: usize,
 ) -> Result<Partition, PartitionError> {
-    let start: State = globs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (i as u32, closed(g, &bits_with(g, 0))))
-        .collect();
+    partition_within(
+        globs,
+        domain,
+        state_limit,
+        &Budget::unlimited(),
+        u64::MAX,
+        &|| Stage::Rewriting,
+    )
+}
+
+/// Computes the classes of `globs` over the strings of `domain`, within `budget`: the deadline
+/// is checked at every state, and the automaton's memory (its states, edges and the links
+/// that spell witnesses) is counted against the budget, capped at `memory_cap` bytes for this
+/// partition. Errors name `stage`.
+pub fn partition_within(
+    globs: &[Glob],
+    domain: &Domain,
+    state_limit: usize,
+    budget: &Budget,
+    memory_cap: u64,
+    stage: &dyn Fn() -> Stage,
+) -> Result<Partition, PartitionError> {
+    let mut memory = budget.reservation_capped(memory_cap);
+    let mut start: Vec<u64> = Vec::new();
+    for (i, g) in globs.iter().enumerate() {
+        start.push(i as u64);
+        start.extend(closed(g, &bits_with(g, 0)));
+    }
+    let start: State = start.into();
     let mut ids: HashMap<(State, usize), usize> = HashMap::new();
     let mut nodes: Vec<(State, usize)> = Vec::new();
-    let mut paths: Vec<String> = Vec::new();
+    // How each node was first reached (BFS parent and character): its shortest string.
+    let mut parents: Vec<Option<(usize, char)>> = Vec::new();
     let mut edges: Vec<Vec<(char, usize)>> = Vec::new();
     let mut queue = VecDeque::new();
+    memory.grow(node_bytes(&start), stage)?;
     ids.insert((start.clone(), 0), 0);
     nodes.push((start, 0));
-    paths.push(String::new());
+    parents.push(None);
     edges.push(Vec::new());
     queue.push_back(0usize);
     while let Some(u) = queue.pop_front() {
+        budget.check(stage)?;
         let (state, len) = nodes[u].clone();
         let index = StepIndex::new(globs, &state);
         for c in alphabet(globs, &state, domain) {
-            let next = index.step(globs, &state, c);
+            let next: State = index.step(globs, &state, c).into();
             let nlen = (len + 1).min(domain.min_len);
             let key = (next, nlen);
             let v = match ids.get(&key) {
@@ -90,27 +125,37 @@ pub fn partition(
                     if nodes.len() >= state_limit {
                         return Err(PartitionError::TooManyStates { limit: state_limit });
                     }
+                    memory.grow(node_bytes(&key.0), stage)?;
                     let v = nodes.len();
                     ids.insert(key.clone(), v);
                     nodes.push(key);
-                    paths.push(format!("{}{c}", paths[u]));
+                    parents.push(Some((u, c)));
                     edges.push(Vec::new());
                     queue.push_back(v);
                     v
                 }
             };
+            memory.grow(EDGE_BYTES, stage)?;
             edges[u].push((c, v));
         }
     }
-    // Up to two distinct strings per node (worklist to a fixpoint).
-    let mut strings: Vec<Vec<String>> = vec![Vec::new(); nodes.len()];
-    strings[0].push(String::new());
+    drop(ids);
+    // Up to two distinct strings per node (worklist to a fixpoint), each a link to a string of
+    // the node it extends. The product automaton is deterministic, so every string reaches one
+    // node, and two links spell the same string only if they are the same link.
+    let mut strings: Vec<Vec<Link>> = vec![Vec::new(); nodes.len()];
+    memory.grow(nodes.len() as u64 * LINK_BYTES, stage)?;
+    strings[0].push(Link::Empty);
     let mut work: VecDeque<usize> = (0..nodes.len()).collect();
     while let Some(u) = work.pop_front() {
-        let current = strings[u].clone();
+        let count = strings[u].len();
         for &(c, v) in &edges[u] {
-            for s in &current {
-                let cand = format!("{s}{c}");
+            for which in 0..count {
+                let cand = Link::Step {
+                    from: u,
+                    which: which as u8,
+                    c,
+                };
                 if strings[v].len() < 2 && !strings[v].contains(&cand) {
                     strings[v].push(cand);
                     work.push_back(v);
@@ -126,20 +171,92 @@ pub fn partition(
             continue;
         }
         let members = vector(globs, state);
-        let k = *index.entry(members.clone()).or_insert_with(|| {
-            classes.push(Class {
-                members,
-                witness: paths[u].clone(),
-                second: None,
-            });
-            classes.len() - 1
-        });
+        let k = match index.get(&members) {
+            Some(&k) => k,
+            None => {
+                let witness = spell_path(&parents, u);
+                memory.grow(witness.len() as u64 + globs.len() as u64, stage)?;
+                classes.push(Class {
+                    members: members.clone(),
+                    witness,
+                    second: None,
+                });
+                index.insert(members, classes.len() - 1);
+                classes.len() - 1
+            }
+        };
         if classes[k].second.is_none() {
-            let witness = classes[k].witness.clone();
-            classes[k].second = strings[u].iter().find(|s| **s != witness).cloned();
+            budget.check(stage)?;
+            let witness = &classes[k].witness;
+            classes[k].second = (0..strings[u].len())
+                .map(|which| spell(&strings, u, which))
+                .find(|s| s != witness);
         }
     }
     Ok(Partition { classes })
+}
+
+/// The bytes one automaton node holds: its state, the index's slot, its parent link and its
+/// edge list.
+fn node_bytes(state: &[u64]) -> u64 {
+    8 * state.len() as u64 + 128
+}
+
+/// The number of bitset words of `g`'s position sets.
+fn words(g: &Glob) -> usize {
+    (g.tokens.len() + 1).div_ceil(64)
+}
+
+/// The live globs of a state, each with the offset of its position set in the state and the
+/// set itself.
+fn entries<'s>(
+    globs: &'s [Glob],
+    state: &'s [u64],
+) -> impl Iterator<Item = (usize, usize, &'s [u64])> + 's {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let i = usize::try_from(*state.get(at)?).ok()?;
+        let n = words(globs.get(i)?);
+        let bits = state.get(at + 1..at + 1 + n)?;
+        let entry = (i, at + 1, bits);
+        at += 1 + n;
+        Some(entry)
+    })
+}
+
+/// The bytes of one edge.
+const EDGE_BYTES: u64 = 16;
+/// The bytes of one node's string links.
+const LINK_BYTES: u64 = 56;
+
+/// One of the (at most two) strings kept for a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// The empty string (the start node).
+    Empty,
+    /// String `which` of node `from`, then `c`.
+    Step { from: usize, which: u8, c: char },
+}
+
+/// The BFS path to node `u`: a shortest string reaching it.
+fn spell_path(parents: &[Option<(usize, char)>], mut u: usize) -> String {
+    let mut chars = Vec::new();
+    while let Some((p, c)) = parents[u] {
+        chars.push(c);
+        u = p;
+    }
+    chars.iter().rev().collect()
+}
+
+/// String `which` of node `u`.
+fn spell(strings: &[Vec<Link>], mut u: usize, mut which: usize) -> String {
+    let mut chars = Vec::new();
+    while let Some(Link::Step { from, which: w, c }) = strings[u].get(which).copied() {
+        chars.push(c);
+        u = from;
+        which = usize::from(w);
+    }
+    chars.iter().rev().collect()
 }
 
 impl Partition {
@@ -257,7 +374,7 @@ fn readability(c: char) -> u8 {
 }
 
 fn bits_with(g: &Glob, p: usize) -> Vec<u64> {
-    let mut b = vec![0u64; (g.tokens.len() + 1).div_ceil(64)];
+    let mut b = vec![0u64; words(g)];
     b[p / 64] |= 1 << (p % 64);
     b
 }
@@ -273,39 +390,62 @@ fn set(b: &mut [u64], p: usize) {
 /// Epsilon closure over run tokens.
 fn closed(g: &Glob, b: &[u64]) -> Vec<u64> {
     let mut out = b.to_vec();
-    for p in 0..g.tokens.len() {
-        if has(&out, p) && g.tokens[p].is_run() {
-            set(&mut out, p + 1);
+    // Positions in increasing order, so a position a run adds is visited after it; only the
+    // set bits are visited (a long literal has one live position among thousands).
+    for w in 0..out.len() {
+        let mut bits = out[w];
+        while bits != 0 {
+            let p = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if p < g.tokens.len() && g.tokens[p].is_run() {
+                set(&mut out, p + 1);
+                if (p + 1) / 64 == w {
+                    bits |= 1 << ((p + 1) % 64);
+                }
+            }
         }
     }
     out
+}
+
+/// The positions of a glob's position set that hold a token (the set bits below `len`).
+fn live(b: &[u64], len: usize) -> impl Iterator<Item = usize> + '_ {
+    b.iter().enumerate().flat_map(move |(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let p = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(p)
+        })
+        .filter(move |&p| p < len)
+    })
 }
 
 /// Which live globs can consume which character at one state: globs with a wildcard at a live
 /// position may consume anything; the others only their next literal characters. Stepping only
 /// those keeps long lists of literal actions cheap (most globs die on most characters).
 struct StepIndex {
-    /// Positions (in the state vector) of globs with a live wildcard.
-    wild: Vec<usize>,
-    /// Literal character (folded for case-insensitive globs) → positions in the state vector.
-    sensitive: HashMap<char, Vec<usize>>,
-    insensitive: HashMap<char, Vec<usize>>,
+    /// Globs with a live wildcard, as (glob, offset of its position set in the state).
+    wild: Vec<(usize, usize)>,
+    /// Literal character (folded for case-insensitive globs) → (glob, offset).
+    sensitive: HashMap<char, Vec<(usize, usize)>>,
+    insensitive: HashMap<char, Vec<(usize, usize)>>,
 }
 
 impl StepIndex {
-    fn new(globs: &[Glob], state: &State) -> StepIndex {
+    fn new(globs: &[Glob], state: &[u64]) -> StepIndex {
         let mut index = StepIndex {
             wild: Vec::new(),
             sensitive: HashMap::new(),
             insensitive: HashMap::new(),
         };
-        for (k, (i, b)) in state.iter().enumerate() {
-            let g = &globs[*i as usize];
+        for (i, at, b) in entries(globs, state) {
+            let g = &globs[i];
             let mut wild = false;
-            for p in 0..g.tokens.len() {
-                if !has(b, p) {
-                    continue;
-                }
+            for p in live(b, g.tokens.len()) {
                 match g.tokens[p] {
                     GlobToken::Char(x) => {
                         let map = if g.case_insensitive {
@@ -314,75 +454,69 @@ impl StepIndex {
                             &mut index.sensitive
                         };
                         let list = map.entry(x).or_default();
-                        if list.last() != Some(&k) {
-                            list.push(k);
+                        if list.last() != Some(&(i, at)) {
+                            list.push((i, at));
                         }
                     }
                     _ => wild = true,
                 }
             }
             if wild {
-                index.wild.push(k);
+                index.wild.push((i, at));
             }
         }
         index
     }
 
-    fn step(&self, globs: &[Glob], state: &State, c: char) -> State {
-        let mut ks: Vec<usize> = self.wild.clone();
+    /// The state after `c`: the globs that can consume it, stepped, in glob order.
+    fn step(&self, globs: &[Glob], state: &[u64], c: char) -> Vec<u64> {
+        let mut picks: Vec<(usize, usize)> = self.wild.clone();
         if let Some(l) = self.sensitive.get(&c) {
-            ks.extend(l);
+            picks.extend(l);
         }
         if let Some(l) = self.insensitive.get(&fold(c, true)) {
-            ks.extend(l);
+            picks.extend(l);
         }
-        ks.sort_unstable();
-        ks.dedup();
-        let sub: State = ks.into_iter().map(|k| state[k].clone()).collect();
-        step(globs, &sub, c)
-    }
-}
-
-fn step(globs: &[Glob], state: &State, c: char) -> State {
-    let mut next = Vec::with_capacity(state.len());
-    for (i, b) in state {
-        let g = &globs[*i as usize];
-        let c = fold(c, g.case_insensitive);
-        let mut nb = vec![0u64; b.len()];
-        let mut any = false;
-        for p in 0..g.tokens.len() {
-            if has(b, p) && g.tokens[p].accepts(c) {
-                set(&mut nb, if g.tokens[p].is_run() { p } else { p + 1 });
-                any = true;
+        picks.sort_unstable();
+        picks.dedup();
+        let mut next = Vec::new();
+        for (i, at) in picks {
+            let g = &globs[i];
+            let b = &state[at..at + words(g)];
+            let c = fold(c, g.case_insensitive);
+            let mut nb = vec![0u64; b.len()];
+            let mut any = false;
+            for p in live(b, g.tokens.len()) {
+                if g.tokens[p].accepts(c) {
+                    set(&mut nb, if g.tokens[p].is_run() { p } else { p + 1 });
+                    any = true;
+                }
+            }
+            if any {
+                next.push(i as u64);
+                next.extend(closed(g, &nb));
             }
         }
-        if any {
-            next.push((*i, closed(g, &nb)));
-        }
+        next
     }
-    next
 }
 
-fn vector(globs: &[Glob], state: &State) -> Vec<bool> {
+fn vector(globs: &[Glob], state: &[u64]) -> Vec<bool> {
     let mut v = vec![false; globs.len()];
-    for (i, b) in state {
-        let g = &globs[*i as usize];
-        v[*i as usize] = has(b, g.tokens.len());
+    for (i, _, b) in entries(globs, state) {
+        v[i] = has(b, globs[i].tokens.len());
     }
     v
 }
 
 /// The characters that can behave differently at `state`, plus one representative of all
 /// the others.
-fn alphabet(globs: &[Glob], state: &State, domain: &Domain) -> Vec<char> {
+fn alphabet(globs: &[Glob], state: &[u64], domain: &Domain) -> Vec<char> {
     let mut literal: BTreeSet<char> = BTreeSet::new();
     let mut folded: BTreeSet<char> = BTreeSet::new();
-    for (i, b) in state {
-        let g = &globs[*i as usize];
-        for p in 0..g.tokens.len() {
-            if !has(b, p) {
-                continue;
-            }
+    for (i, _, b) in entries(globs, state) {
+        let g = &globs[i];
+        for p in live(b, g.tokens.len()) {
             match g.tokens[p] {
                 GlobToken::Char(x) => {
                     literal.insert(x);

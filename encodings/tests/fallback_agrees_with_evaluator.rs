@@ -299,7 +299,10 @@ fn many_statements() -> impl Strategy<Value = Case> {
 fn options() -> SearchOptions {
     SearchOptions {
         state_limit: LIMIT,
-        timeout_ms: 30_000,
+        budget: airtight_encodings::budget::Budget::new(
+            std::time::Duration::from_millis(30_000),
+            airtight_encodings::budget::DEFAULT_MEMORY,
+        ),
         ..SearchOptions::default()
     }
 }
@@ -380,7 +383,10 @@ fn check(case: &Case, ask_any: bool, stats: &mut Stats) -> Result<(), String> {
     // Open questions over many infix expressions can take Z3 4.8.12 long: a shorter timeout,
     // its unknowns counted apart.
     let options = SearchOptions {
-        timeout_ms: 5_000,
+        budget: airtight_encodings::budget::Budget::new(
+            std::time::Duration::from_millis(5_000),
+            airtight_encodings::budget::DEFAULT_MEMORY,
+        ),
         ..options()
     };
     match search(&sym, and([allow, action]), &options, &|r| {

@@ -133,7 +133,10 @@ fn several_requests_are_found_by_blocking() {
 fn solver_decides(set: &PolicySet, request: &Request) -> (bool, bool) {
     let options = SearchOptions {
         state_limit: SMALL_LIMIT,
-        timeout_ms: 30_000,
+        budget: airtight_encodings::budget::Budget::new(
+            std::time::Duration::from_millis(30_000),
+            airtight_encodings::budget::DEFAULT_MEMORY,
+        ),
         ..SearchOptions::default()
     };
     let mut answers = [false; 2];

@@ -520,7 +520,9 @@ fn auto_colour_never_reaches_a_pipe() {
 /// Runs `line` in `sh` (in `dir`) with `aws` defined as a function that prints its arguments,
 /// one per line; returns them.
 fn run_in_shell(dir: &Path, line: &str) -> Vec<String> {
-    let script = format!("aws() {{ for a in \"$@\"; do printf '%s\\n' \"$a\"; done; }}\n{line}\n");
+    let script = format!(
+        "aws() {{ for a in \"$@\"; do printf '%s\\n' \"$a\"; done; }}\nairtight() {{ aws \"$@\"; }}\n{line}\n"
+    );
     let o = Command::new("sh")
         .arg("-c")
         .arg(&script)
@@ -551,10 +553,24 @@ fn confirm_lines_are_inert_in_a_shell() {
         &dir,
         new_name,
         format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"S","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":"lambda:InvokeFunction","Resource":"{resource}"}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"S","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:user/u"}},"Action":"lambda:InvokeFunction","Resource":"{resource}"}}]}}"#
         ),
     );
     write(&dir, "old/it's;touch pwned5.json", EMPTY_POLICY);
+    // A grant to a whole account: its examples' callers are roles, which AWS's simulator does
+    // not take with a resource-based policy (an `airtight simulate` line instead).
+    write(
+        &dir,
+        "old/rp;touch pwned6.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"lambda:GetPolicy","Resource":"*"}]}"#,
+    );
+    write(
+        &dir,
+        "new/rp;touch pwned6.json",
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"S","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":"lambda:InvokeFunction","Resource":"{resource}"}}]}}"#
+        ),
+    );
     write(
         &dir,
         "new/it's;touch pwned5.json",
@@ -574,7 +590,7 @@ fn confirm_lines_are_inert_in_a_shell() {
         stdout(&text)
             .lines()
             .map(str::trim)
-            .filter(|l| l.starts_with("aws iam"))
+            .filter(|l| l.starts_with("aws iam") || l.starts_with("# "))
             .map(str::to_string),
     );
     let mut argv = query.to_vec();
@@ -599,9 +615,36 @@ fn confirm_lines_are_inert_in_a_shell() {
     };
     lines.extend(in_json(&json, "/counterexamples"));
     lines.extend(in_json(&diff_json, "/files/0/new_access"));
+    lines.extend(in_json(&diff_json, "/files/1/new_access"));
     assert!(lines.len() >= 6, "{lines:#?}");
     let mut owners = 0;
+    let mut simulated = 0;
     for line in &lines {
+        // Where AWS's simulator cannot express the case, the line is a comment with the reason
+        // and the `airtight simulate` command that decides the request.
+        if let Some((_, command)) = line.split_once("decide it with airtight: ") {
+            assert!(line.starts_with("# "), "{line}");
+            let _ = std::fs::remove_file(dir.join("request.json"));
+            let args = run_in_shell(&dir, command);
+            assert_eq!(args.first().map(String::as_str), Some("simulate"), "{line}");
+            assert_eq!(option(&args, "--request"), Some("request.json"), "{line}");
+            let request: Value = std::fs::read(dir.join("request.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null);
+            assert_eq!(request["resource"], resource.as_str(), "{line}");
+            let files: Vec<&str> = ["--resource-policy", "--identity"]
+                .iter()
+                .filter_map(|o| option(&args, o))
+                .filter(|f| !f.starts_with("builtin:"))
+                .collect();
+            assert!(!files.is_empty(), "{line}");
+            for f in files {
+                assert!(dir.join(f).is_file(), "{line}: {f} is not the file");
+            }
+            simulated += 1;
+            continue;
+        }
         let args = run_in_shell(&dir, line);
         assert_eq!(args.first().map(String::as_str), Some("iam"), "{line}");
         assert_eq!(
@@ -629,6 +672,7 @@ fn confirm_lines_are_inert_in_a_shell() {
         }
     }
     assert!(owners >= 2, "{lines:#?}");
+    assert!(simulated >= 1, "{lines:#?}");
     let pwned: Vec<String> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -874,8 +918,14 @@ fn github_annotations_cannot_be_forged() {
     assert!(!o.stdout.contains(&b'\r'), "{}", describe(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
-    // One annotation for the new access, one warning for the invalid policy; nothing else.
-    assert_eq!(lines.len(), 2, "{out}");
+    // Annotations for the new access (the policy as it stands, and its removed Deny as a
+    // guardrail), one warning for the invalid policy; nothing else.
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning ")).count(),
+        1,
+        "{out}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("::error ")), "{out}");
     for line in &lines {
         assert!(
             line.starts_with("::error file=") || line.starts_with("::warning file="),

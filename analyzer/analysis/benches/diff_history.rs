@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use airtight_analysis::diff::compare::{compare, Change, DiffOptions};
+use airtight_encodings::budget::{Budget, DEFAULT_MEMORY};
 use airtight_encodings::policy::PolicyKind;
 use rayon::prelude::*;
 
@@ -48,10 +49,6 @@ fn main() {
         airtight_encodings::smt::solver::z3_version(),
         pairs.len()
     );
-    let options = DiffOptions {
-        timeout_ms: 10_000,
-        max_examples: 1,
-    };
     let thread_counts: &[usize] = if args.iter().any(|a| a == "--one-thread") {
         &[1, 2]
     } else {
@@ -69,6 +66,11 @@ fn main() {
                 .map(|p| {
                     let t = Instant::now();
                     let kind = PolicyKind::detect(&p.new);
+                    // One budget per policy edit.
+                    let options = DiffOptions {
+                        budget: Budget::new(Duration::from_secs(10), DEFAULT_MEMORY),
+                        max_examples: 1,
+                    };
                     let r = compare(&p.old, &p.new, kind, &baselines, &options)
                         .map(|c| {
                             // Every example shown, checked as a request AWS could receive.

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use airtight_analysis::query::{no_new_access, Outcome, QueryOptions};
+use airtight_encodings::budget::{Budget, DEFAULT_MEMORY};
 use airtight_encodings::eval::PolicySet;
 use airtight_encodings::policy::Policy;
 use rayon::prelude::*;
@@ -71,9 +72,14 @@ fn set(p: &Policy) -> PolicySet {
 }
 
 /// (elapsed, verdict) for `a ⇒ b`: every request `a` allows, `b` allows (no-new-access(b, a)).
-fn implies(a: &Policy, b: &Policy, options: &QueryOptions) -> (Duration, Outcome) {
+fn implies(a: &Policy, b: &Policy, timeout: Duration) -> (Duration, Outcome) {
     let start = Instant::now();
-    let verdict = match no_new_access(&set(b), &set(a), options) {
+    // One budget per question.
+    let options = QueryOptions {
+        budget: Budget::new(timeout, DEFAULT_MEMORY),
+        max_counterexamples: 1,
+    };
+    let verdict = match no_new_access(&set(b), &set(a), &options) {
         Ok(answer) => answer.outcome,
         Err(e) => Outcome::Unknown {
             reason: e.to_string(),
@@ -87,7 +93,7 @@ fn report(
     label: &str,
     pairs: &[Pair],
     threads: usize,
-    options: &QueryOptions,
+    timeout: Duration,
 ) -> Vec<(Outcome, Outcome)> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -99,8 +105,8 @@ fn report(
             .par_iter()
             .map(|p| {
                 (
-                    implies(&p.old, &p.new, options),
-                    implies(&p.new, &p.old, options),
+                    implies(&p.old, &p.new, timeout),
+                    implies(&p.new, &p.old, timeout),
                 )
             })
             .collect()
@@ -155,10 +161,7 @@ fn main() {
         "Z3 version: {}",
         airtight_encodings::smt::solver::z3_version()
     );
-    let options = QueryOptions {
-        timeout_ms: 10_000,
-        max_counterexamples: 1,
-    };
+    let timeout = Duration::from_secs(10);
     let mut hist = if only.as_deref() == Some("quacky") {
         Vec::new()
     } else {
@@ -183,7 +186,7 @@ fn main() {
             "history (no-new-access, both directions)",
             &hist,
             threads,
-            &options,
+            timeout,
         );
     }
     let mut verdicts = Vec::new();
@@ -192,7 +195,7 @@ fn main() {
             "quacky (containment, both directions)",
             &qk,
             threads,
-            &options,
+            timeout,
         );
     }
     // Agreement with the published labels.

@@ -10,28 +10,33 @@
 
 use std::time::{Duration, Instant};
 
+use airtight_encodings::budget::{Budget, Stage};
 use airtight_encodings::eval::{evaluate, Decision, Evaluation, PolicySet};
 use airtight_encodings::glob::Glob;
 use airtight_encodings::request::{ContextValue, Request};
 use airtight_encodings::smt::compile::{compile_set, CompileError};
 use airtight_encodings::smt::factory::{self, and, not, or};
-use airtight_encodings::smt::search::{search, SearchOptions, SearchOutcome};
+use airtight_encodings::smt::search::{search, SearchOptions, SearchOutcome, DEFAULT_STATE_LIMIT};
 use airtight_encodings::smt::symbolic::Symbolic;
 use airtight_encodings::smt::term::Term;
 use airtight_encodings::smt::universe::universe;
 use airtight_encodings::span::Span;
 use airtight_encodings::trace::explain;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct QueryOptions {
-    pub timeout_ms: u64,
+    /// The deadline and memory budget. Everything asked with one budget shares it (its clock
+    /// starts when it is made): make one per question, or one per command to bound the
+    /// command as a whole (`deny::check` asks several questions with it).
+    pub budget: Budget,
     pub max_counterexamples: usize,
 }
 
 impl Default for QueryOptions {
+    /// The default budget (10 s from now, 2 GiB) and one counterexample.
     fn default() -> QueryOptions {
         QueryOptions {
-            timeout_ms: 10_000,
+            budget: Budget::default(),
             max_counterexamples: 1,
         }
     }
@@ -470,6 +475,14 @@ fn run(
     certify: impl Fn(&Request) -> (bool, Evaluation, Option<Evaluation>),
 ) -> Result<Answer, QueryError> {
     let start = Instant::now();
+    let unknown = |reason: String| Answer {
+        outcome: Outcome::Unknown { reason, span: None },
+        counterexamples: Vec::new(),
+        elapsed: start.elapsed(),
+    };
+    if let Err(e) = options.budget.check(|| Stage::Queued) {
+        return Ok(unknown(e.to_string()));
+    }
     let mut sym = universe(sets);
     let goal = match goal(&mut sym) {
         Ok(g) => g,
@@ -487,9 +500,9 @@ fn run(
     };
     let certify: &Certify = &certify;
     let search_options = SearchOptions {
-        timeout_ms: options.timeout_ms,
+        budget: options.budget.clone(),
         max_results: options.max_counterexamples.max(1),
-        ..SearchOptions::default()
+        state_limit: DEFAULT_STATE_LIMIT,
     };
     let outcome = search(&sym, goal, &search_options, &|req| certify(req).0);
     let (outcome, requests) = match outcome {

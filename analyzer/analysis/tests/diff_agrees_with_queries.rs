@@ -15,11 +15,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use airtight_analysis::builtin::Baselines;
 use airtight_analysis::diff::compare::{compare, Change, DiffOptions};
 use airtight_analysis::diff::judgement::{has_denies, judged};
 use airtight_analysis::query::{equiv, no_new_access, Outcome, QueryOptions};
+use airtight_encodings::budget::{Budget, DEFAULT_MEMORY};
 use airtight_encodings::policy::PolicyKind;
 use common::{corpus, history, parse, Pair};
 use rayon::prelude::*;
@@ -28,22 +30,23 @@ use rayon::prelude::*;
 /// number of directions compared.
 fn check(pairs: &[(Pair, Option<PolicyKind>)]) -> usize {
     let b = Baselines::unregistered().expect("the built-in policies parse");
-    let options = DiffOptions {
-        timeout_ms: 20_000,
+    // One budget per question: a budget's clock starts when it is made.
+    let options = || DiffOptions {
+        budget: Budget::new(Duration::from_secs(20), DEFAULT_MEMORY),
         max_examples: 1,
     };
     // The whole-policy queries get less time than the diff's small ones: a whole managed
     // policy with dozens of infix wildcards can take minutes, and a direction without an answer
     // is left out (the counts below make sure most are compared).
-    let query_options = QueryOptions {
-        timeout_ms: 5_000,
+    let query_options = || QueryOptions {
+        budget: Budget::new(Duration::from_secs(5), DEFAULT_MEMORY),
         max_counterexamples: 1,
     };
     let results: Vec<Result<usize, String>> = pairs
         .par_iter()
         .map(|(p, kind)| {
             let kind = kind.unwrap_or_else(|| PolicyKind::detect(&p.new));
-            let diff = compare(&p.old, &p.new, kind, &b, &options)
+            let diff = compare(&p.old, &p.new, kind, &b, &options())
                 .map_err(|e| format!("{}: {e}", p.name))?;
             if diff.unknown.is_some() {
                 return Ok(0);
@@ -59,7 +62,7 @@ fn check(pairs: &[(Pair, Option<PolicyKind>)]) -> usize {
                 ),
             ] {
                 let whole = judged(from, to, kind, &b, |o, n| {
-                    no_new_access(o, n, &query_options)
+                    no_new_access(o, n, &query_options())
                 })
                 .map_err(|e| format!("{}: {e}", p.name))?;
                 let whole_found = match whole.outcome() {
@@ -100,8 +103,10 @@ fn check(pairs: &[(Pair, Option<PolicyKind>)]) -> usize {
                 compared += 1;
             }
             // Equivalence: proved exactly when the diff proved both directions empty.
-            let both = judged(&p.old, &p.new, kind, &b, |o, n| equiv(o, n, &query_options))
-                .map_err(|e| format!("{}: {e}", p.name))?;
+            let both = judged(&p.old, &p.new, kind, &b, |o, n| {
+                equiv(o, n, &query_options())
+            })
+            .map_err(|e| format!("{}: {e}", p.name))?;
             match (both.outcome(), diff.change) {
                 (Outcome::Unknown { .. }, _) => {}
                 (Outcome::NoneExists, Change::Equivalent) => {}

@@ -8,10 +8,13 @@
 //! exactly where the whole-policy query finds some. Pairs are drawn by a fixed-seed generator,
 //! so a failure names a pair that can be reproduced.
 
+use std::time::Duration;
+
 use airtight_analysis::builtin::Baselines;
 use airtight_analysis::diff::compare::{compare, Change, DiffOptions};
 use airtight_analysis::diff::judgement::judged;
 use airtight_analysis::query::{equiv, no_new_access, Outcome, QueryOptions};
+use airtight_encodings::budget::{Budget, DEFAULT_MEMORY};
 use airtight_encodings::parse::parse_policy;
 use airtight_encodings::policy::{Policy, PolicyKind};
 use airtight_encodings::span::FileId;
@@ -198,26 +201,27 @@ fn found(outcome: &Outcome) -> Option<bool> {
 fn diff_equiv_and_no_new_access_agree_on_random_pairs() {
     const PAIRS: u64 = 150;
     let b = Baselines::new(FileId(0), FileId(1), FileId(2)).expect("built-in policies parse");
-    let diff_options = DiffOptions {
-        timeout_ms: 10_000,
+    // One budget per question: a budget's clock starts when it is made.
+    let diff_options = || DiffOptions {
+        budget: Budget::new(Duration::from_secs(10), DEFAULT_MEMORY),
         max_examples: 1,
     };
-    let options = QueryOptions {
-        timeout_ms: 10_000,
+    let options = || QueryOptions {
+        budget: Budget::new(Duration::from_secs(10), DEFAULT_MEMORY),
         max_counterexamples: 1,
     };
     let results: Vec<Result<Option<Change>, String>> = (0..PAIRS)
         .into_par_iter()
         .map(|n| {
             let (kind, old, new, shown) = pair(n);
-            let diff = compare(&old, &new, kind, &b, &diff_options)
+            let diff = compare(&old, &new, kind, &b, &diff_options())
                 .map_err(|e| format!("{shown}\n  diff: {e}"))?;
             let ask = |o: &Policy, n: &Policy, eq: bool| {
                 judged(o, n, kind, &b, |x, y| {
                     if eq {
-                        equiv(x, y, &options)
+                        equiv(x, y, &options())
                     } else {
-                        no_new_access(x, y, &options)
+                        no_new_access(x, y, &options())
                     }
                 })
                 .map_err(|e| format!("{shown}\n  query: {e}"))

@@ -49,6 +49,8 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
         return Exit::Unknown;
     };
+    // One budget for the whole diff: templates, plans and policy files share it.
+    let options = args.options();
     // Templates and plans are compared as worlds (docs/iac.md); YAML files that are neither
     // are skipped like JSON files that are not policies.
     let mut iac_files = Vec::new();
@@ -60,7 +62,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         match diff_iac::classify(&pair) {
             diff_iac::Kind::Iac => {
                 let (files, same) =
-                    diff_iac::compare_pair(pair, &mut loader, &baselines, &iac, &args.options());
+                    diff_iac::compare_pair(pair, &mut loader, &baselines, &iac, &options);
                 iac_files.extend(files);
                 unchanged += same;
             }
@@ -72,7 +74,7 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         parse_pairs(policy_pairs, args.kind.map(KindArg::kind), &mut loader);
     skipped.extend(skipped_yaml);
     skipped.sort();
-    let mut files = compare_all(parsed, &baselines, &args.options());
+    let mut files = compare_all(parsed, &baselines, &options);
     files.extend(iac_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let report = DiffReport {

@@ -28,7 +28,7 @@ pub fn run(args: &WhoCanArgs, io: &mut Io<'_>) -> Exit {
         ..WhoCanQuestion::default()
     };
     let options = QueryOptions {
-        timeout_ms: (args.timeout.max(0.001) * 1000.0) as u64,
+        budget: airtight_encodings::budget::Budget::new(args.timeout, args.memory),
         max_counterexamples: 1,
     };
     let callers = world

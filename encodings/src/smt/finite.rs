@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use super::factory::{self, and, not, or};
 use super::term::{BoolVar, GlobId, IntVar, StrVar, Term, Vars};
+use crate::budget::{Budget, BudgetError, Reservation, Stage};
 use crate::glob::Glob;
 use crate::partition::{self, Domain, Partition, PartitionError};
 
@@ -67,13 +68,32 @@ pub struct Finite {
     pub group_of: BTreeMap<StrVar, usize>,
 }
 
-/// Rewrites `assertions` over `vars` into class form.
+/// Rewrites `assertions` over `vars` into class form, with no deadline and no memory budget
+/// (see [`finitize_within`]).
 pub fn finitize(
     vars: &Vars,
     assertions: &[Term],
     state_limit: usize,
-) -> Result<Finite, PartitionError> {
-    // Never fails today: a group whose automaton is too large falls back to strings.
+) -> Result<Finite, BudgetError> {
+    finitize_within(vars, assertions, state_limit, &Budget::unlimited())
+}
+
+/// The share of the memory budget one group's partition may use before the group falls back
+/// to strings.
+const PARTITION_SHARE: u64 = 4;
+/// The bytes counted for one term node the rewriting adds.
+const TERM_BYTES: u64 = 48;
+
+/// Rewrites `assertions` over `vars` into class form, within `budget`. A group whose
+/// automaton has more than `state_limit` states, or outgrows a quarter of the memory budget,
+/// falls back to strings; the deadline passing, or the rewritten terms outgrowing the budget,
+/// is an error naming the stage.
+pub fn finitize_within(
+    vars: &Vars,
+    assertions: &[Term],
+    state_limit: usize,
+    budget: &Budget,
+) -> Result<Finite, BudgetError> {
     let n = vars.strs.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], x: usize) -> usize {
@@ -127,13 +147,20 @@ pub fn finitize(
                 glob_index.insert((*m, GlobId(j as u32)), idx);
             }
         }
-        let partition = match partition::partition(
+        let stage = || Stage::Partitioning {
+            patterns: globs.len(),
+            subject: subject(vars, &members),
+        };
+        let partition = match partition::partition_within(
             &globs,
             &Domain {
                 forbidden: vec![],
                 min_len: 0,
             },
             state_limit,
+            budget,
+            budget.memory_limit() / PARTITION_SHARE,
+            &stage,
         ) {
             Ok(mut p) => {
                 // Number classes in witness order: the classes matching a prefix glob
@@ -142,7 +169,10 @@ pub fn finitize(
                 p.classes.sort_by(|a, b| a.witness.cmp(&b.witness));
                 Some(p)
             }
-            Err(PartitionError::TooManyStates { .. }) => None,
+            // Too large to partition: the group's variables stay strings.
+            Err(PartitionError::TooManyStates { .. })
+            | Err(PartitionError::Budget(BudgetError::Memory { .. })) => None,
+            Err(PartitionError::Budget(e)) => return Err(e),
         };
         let mut class_vars = BTreeMap::new();
         if let Some(p) = &partition {
@@ -161,14 +191,17 @@ pub fn finitize(
         });
     }
     let mut out = Vec::new();
+    let mut memory = budget.reservation();
+    let mut rewriter = Rewriter {
+        vars: &mut out_vars,
+        groups: &mut groups,
+        group_of: &group_of,
+        glob_index: &glob_index,
+        budget,
+        memory: &mut memory,
+    };
     for t in assertions {
-        out.push(rewrite(
-            t,
-            &mut out_vars,
-            &mut groups,
-            &group_of,
-            &glob_index,
-        ));
+        out.push(rewriter.rewrite(t)?);
     }
     // Transitivity of equality inside each group.
     for group in groups.iter_mut() {
@@ -177,6 +210,11 @@ pub fn finitize(
             continue;
         }
         for a in 0..members.len() {
+            budget.check(|| Stage::Rewriting)?;
+            memory.grow(
+                (members.len() * members.len()) as u64 * 8 * TERM_BYTES,
+                || Stage::Rewriting,
+            )?;
             for b in 0..members.len() {
                 for c in 0..members.len() {
                     if a == b || b == c || a == c {
@@ -207,45 +245,94 @@ fn collect_eqs(t: &Term, out: &mut Vec<(StrVar, StrVar)>) {
     }
 }
 
-fn rewrite(
-    t: &Term,
-    vars: &mut Vars,
-    groups: &mut [Group],
-    group_of: &BTreeMap<StrVar, usize>,
-    glob_index: &BTreeMap<(StrVar, GlobId), usize>,
-) -> Term {
+/// What a group's patterns test, for messages: `resource`, `action`, `principal`, or a
+/// condition key's name.
+fn subject(vars: &Vars, members: &[StrVar]) -> String {
+    let name = members
+        .first()
+        .map_or("", |m| vars.strs[m.0 as usize].name.as_str());
+    if name == "action" {
+        "action".into()
+    } else if name == "resource_account" || name.starts_with("resource.") {
+        "resource".into()
+    } else if name.starts_with("principal.") {
+        "principal".into()
+    } else {
+        // A condition key, or one element (`key[i]`) of a multivalued one.
+        let key = name.rsplit_once('[').map_or(name, |(key, _)| key);
+        format!("`{key}`")
+    }
+}
+
+/// Replaces string atoms by class tests, counting the terms it adds against the budget.
+struct Rewriter<'a, 'b> {
+    vars: &'a mut Vars,
+    groups: &'a mut [Group],
+    group_of: &'a BTreeMap<StrVar, usize>,
+    glob_index: &'a BTreeMap<(StrVar, GlobId), usize>,
+    budget: &'b Budget,
+    memory: &'a mut Reservation<'b>,
+}
+
+impl Rewriter<'_, '_> {
+    fn rewrite(&mut self, t: &Term) -> Result<Term, BudgetError> {
+        Ok(match t {
+            Term::Not(x) => not(self.rewrite(x)?),
+            Term::And(xs) => and(xs
+                .iter()
+                .map(|x| self.rewrite(x))
+                .collect::<Result<Vec<_>, _>>()?),
+            Term::Or(xs) => or(xs
+                .iter()
+                .map(|x| self.rewrite(x))
+                .collect::<Result<Vec<_>, _>>()?),
+            Term::Matches(v, g) => {
+                let (Some(&gi), Some(&idx)) =
+                    (self.group_of.get(v), self.glob_index.get(&(*v, *g)))
+                else {
+                    return Ok(factory::FALSE);
+                };
+                let group = &self.groups[gi];
+                let Some(partition) = &group.partition else {
+                    // String fallback: the atom stays, naming the glob in the group's list.
+                    return Ok(Term::Matches(*v, GlobId(idx as u32)));
+                };
+                self.budget.check(|| Stage::Rewriting)?;
+                let cv = group.class_vars[v];
+                let inside: Vec<i128> = (0..partition.classes.len())
+                    .filter(|&k| partition.classes[k].members[idx])
+                    .map(|k| k as i128)
+                    .collect();
+                let term = class_in(self.vars, cv, &inside, partition.classes.len());
+                self.count(&term)?;
+                term
+            }
+            Term::StrEq(a, b) => match self.group_of.get(a) {
+                Some(&gi) if self.groups[gi].partition.is_none() => t.clone(),
+                Some(&gi) => {
+                    let term = eq_term(self.vars, &mut self.groups[gi], *a, *b);
+                    self.count(&term)?;
+                    term
+                }
+                None => factory::FALSE,
+            },
+            other => other.clone(),
+        })
+    }
+
+    /// Counts the nodes of `term` (a class test: shallow) against the budget.
+    fn count(&mut self, term: &Term) -> Result<(), BudgetError> {
+        self.memory
+            .grow(nodes(term) * TERM_BYTES, || Stage::Rewriting)
+    }
+}
+
+/// The number of nodes of a term.
+fn nodes(t: &Term) -> u64 {
     match t {
-        Term::Not(x) => not(rewrite(x, vars, groups, group_of, glob_index)),
-        Term::And(xs) => and(xs
-            .iter()
-            .map(|x| rewrite(x, vars, groups, group_of, glob_index))
-            .collect::<Vec<_>>()),
-        Term::Or(xs) => or(xs
-            .iter()
-            .map(|x| rewrite(x, vars, groups, group_of, glob_index))
-            .collect::<Vec<_>>()),
-        Term::Matches(v, g) => {
-            let (Some(&gi), Some(&idx)) = (group_of.get(v), glob_index.get(&(*v, *g))) else {
-                return factory::FALSE;
-            };
-            let group = &groups[gi];
-            let Some(partition) = &group.partition else {
-                // String fallback: the atom stays, naming the glob in the group's list.
-                return Term::Matches(*v, GlobId(idx as u32));
-            };
-            let cv = group.class_vars[v];
-            let inside: Vec<i128> = (0..partition.classes.len())
-                .filter(|&k| partition.classes[k].members[idx])
-                .map(|k| k as i128)
-                .collect();
-            class_in(vars, cv, &inside, partition.classes.len())
-        }
-        Term::StrEq(a, b) => match group_of.get(a) {
-            Some(&gi) if groups[gi].partition.is_none() => t.clone(),
-            Some(&gi) => eq_term(vars, &mut groups[gi], *a, *b),
-            None => factory::FALSE,
-        },
-        other => other.clone(),
+        Term::Not(x) => 1 + nodes(x),
+        Term::And(xs) | Term::Or(xs) => 1 + xs.iter().map(nodes).sum::<u64>(),
+        _ => 1,
     }
 }
 

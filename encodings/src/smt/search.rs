@@ -5,30 +5,41 @@
 //! [`crate::eval::evaluate`]). A request that fails certification is never returned as a
 //! finding: the search stops with [`SearchOutcome::Uncertified`], an internal error. To find
 //! several requests it blocks each found (action, resource) pair and asks again.
+//!
+//! The whole search — partitioning, rewriting, lowering, solving, certifying and asking again
+//! for further requests — works within one [`Budget`]. When it runs out before the first
+//! request, the outcome is [`SearchOutcome::Unknown`] naming the stage; requests certified
+//! before it ran out are kept.
 
 use super::factory::{self, and, not};
-use super::finite::finitize;
+use super::finite::finitize_within;
 use super::solver::{solve_preferring, Outcome};
 use super::symbolic::Symbolic;
 use super::term::Term;
+use crate::budget::{Budget, Stage};
 use crate::glob::Glob;
 use crate::request::Request;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SearchOptions {
-    /// Per solver call.
-    pub timeout_ms: u64,
+    /// The deadline and memory budget of the whole search.
+    pub budget: Budget,
     pub max_results: usize,
-    /// Bound on the automaton built to partition one group of strings.
+    /// Bound on the automaton built to partition one group of strings (past it, or past its
+    /// share of the memory budget, the group stays strings for Z3's string solver).
     pub state_limit: usize,
 }
 
+/// The default bound on one partition's automaton.
+pub const DEFAULT_STATE_LIMIT: usize = 200_000;
+
 impl Default for SearchOptions {
+    /// One result, the default budget (its clock starting now) and [`DEFAULT_STATE_LIMIT`].
     fn default() -> SearchOptions {
         SearchOptions {
-            timeout_ms: 10_000,
+            budget: Budget::default(),
             max_results: 1,
-            state_limit: 200_000,
+            state_limit: DEFAULT_STATE_LIMIT,
         }
     }
 }
@@ -39,7 +50,7 @@ pub enum SearchOutcome {
     NoneExists,
     /// Certified requests (at least one).
     Found(Vec<Request>),
-    /// No answer: the reason (timeout, partition too large, …).
+    /// No answer: the reason (the deadline or the memory budget and the stage, …).
     Unknown(String),
     /// A model whose decoded request the evaluator does not confirm: a bug in airtight.
     Uncertified(Request),
@@ -52,10 +63,18 @@ pub fn search(
     options: &SearchOptions,
     certify: &dyn Fn(&Request) -> bool,
 ) -> SearchOutcome {
+    let budget = &options.budget;
     let mut sym = sym.clone();
     let mut found: Vec<Request> = Vec::new();
     let mut blocked: Vec<Term> = Vec::new();
     while found.len() < options.max_results {
+        let stage = || match found.len() {
+            0 => Stage::Compiling,
+            n => Stage::Searching { found: n },
+        };
+        if let Err(e) = budget.check(stage) {
+            return finish(found, SearchOutcome::Unknown(e.to_string()));
+        }
         let mut assertions = sym.well_formed.clone();
         assertions.push(goal.clone());
         assertions.extend(blocked.iter().cloned());
@@ -67,14 +86,9 @@ pub fn search(
         let hard = assertions.len();
         let mut all = assertions.clone();
         all.extend(prefs.iter().cloned());
-        let finite = match finitize(&sym.vars, &all, options.state_limit) {
+        let finite = match finitize_within(&sym.vars, &all, options.state_limit, budget) {
             Ok(f) => f,
-            Err(e) => {
-                return finish(
-                    found,
-                    SearchOutcome::Unknown(format!("the string partition is too large ({e:?})")),
-                )
-            }
+            Err(e) => return finish(found, SearchOutcome::Unknown(e.to_string())),
         };
         // `finitize` keeps the order of its input and appends its own constraints.
         let mut rewritten = finite.assertions.clone();
@@ -84,18 +98,11 @@ pub fn search(
             &rewritten,
             &soft,
             &super::finite::string_vars(&finite),
-            options.timeout_ms,
+            budget,
         );
         match outcome {
             Outcome::Unsat => return finish(found, SearchOutcome::NoneExists),
-            Outcome::Unknown(reason) => {
-                let reason = if reason.contains("timeout") || reason.contains("canceled") {
-                    format!("timeout after {} ms", options.timeout_ms)
-                } else {
-                    reason
-                };
-                return finish(found, SearchOutcome::Unknown(reason));
-            }
+            Outcome::Unknown(reason) => return finish(found, SearchOutcome::Unknown(reason)),
             Outcome::Sat {
                 ints,
                 bools,

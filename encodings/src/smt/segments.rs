@@ -37,13 +37,20 @@ pub fn glob_over(vars: &mut Vars, segs: &[Seg], glob: &Glob) -> Term {
         return factory::TRUE;
     }
     let mut memo = HashMap::new();
-    walk(vars, segs, glob, 0, 0, &mut memo)
+    // `runs_from[p]`: every token from `p` on is a run (the end can be reached from `p` on an
+    // empty rest), so the last segment's alignments cost nothing to test.
+    let mut runs_from = vec![true; glob.tokens.len() + 1];
+    for p in (0..glob.tokens.len()).rev() {
+        runs_from[p] = runs_from[p + 1] && glob.tokens[p].is_run();
+    }
+    walk(vars, segs, glob, &runs_from, 0, 0, &mut memo)
 }
 
 fn walk(
     vars: &mut Vars,
     segs: &[Seg],
     glob: &Glob,
+    runs_from: &[bool],
     i: usize,
     pos: usize,
     memo: &mut HashMap<(usize, usize), Term>,
@@ -54,35 +61,44 @@ fn walk(
     let tokens = &glob.tokens;
     let n = tokens.len();
     let result = match segs.get(i) {
-        None => factory::constant(tokens[pos..].iter().all(|t| t.is_run())),
+        None => factory::constant(runs_from[pos]),
         Some(Seg::Const(c)) => {
             let reach = run_const(glob, pos, c);
             or(reach
                 .into_iter()
-                .map(|q| walk(vars, segs, glob, i + 1, q, memo))
+                .map(|q| walk(vars, segs, glob, runs_from, i + 1, q, memo))
                 .collect::<Vec<_>>())
         }
         Some(Seg::Var(v)) => {
             let mut alts = Vec::new();
+            let domain = vars.str_info(*v).domain.clone();
             for q in pos..=n {
                 // Check the atom first: alignments the variable's domain rules out are never
-                // explored, so their sub-globs never reach the variable's partition.
+                // explored, so their sub-globs never reach the variable's partition. A literal
+                // the variable cannot hold (a `:` in a colon-free component) rules out this
+                // alignment and every longer one; the token a run alignment adds is no
+                // literal. So the domain is checked on one token per alignment.
+                if q > pos
+                    && matches!(tokens[q - 1], GlobToken::Char(c) if domain.forbidden.contains(&c))
+                {
+                    break;
+                }
                 let end = if q < n && tokens[q].is_run() {
                     q + 1
                 } else {
                     q
                 };
+                if end == pos && domain.min_len > 0 {
+                    continue;
+                }
+                let rest = walk(vars, segs, glob, runs_from, i + 1, q, memo);
+                if rest == FALSE {
+                    continue;
+                }
                 let sub = Glob {
                     tokens: tokens[pos..end].to_vec(),
                     case_insensitive: glob.case_insensitive,
                 };
-                if !possible(vars, *v, &sub) {
-                    continue;
-                }
-                let rest = walk(vars, segs, glob, i + 1, q, memo);
-                if rest == FALSE {
-                    continue;
-                }
                 alts.push(and2(factory::matches(vars, *v, sub), rest));
             }
             or(alts)
@@ -90,17 +106,6 @@ fn walk(
     };
     memo.insert((i, pos), result.clone());
     result
-}
-
-/// Whether some string of `v`'s domain could match `sub` (a cheap, sound pre-filter).
-fn possible(vars: &Vars, v: StrVar, sub: &Glob) -> bool {
-    let domain = &vars.str_info(v).domain;
-    let forbidden_literal = sub
-        .tokens
-        .iter()
-        .any(|t| matches!(t, GlobToken::Char(c) if domain.forbidden.contains(c)));
-    let max_len_zero = sub.tokens.is_empty();
-    !(forbidden_literal || max_len_zero && domain.min_len > 0)
 }
 
 /// The positions reachable from `pos` after consuming `text`, closed under run tokens.

@@ -14,16 +14,31 @@
 //! z3 0.22 values are not `Send` and live in an implicit per-thread context: every call builds
 //! its Z3 objects on the calling thread from the plain-data IR and returns plain data, so
 //! queries can run on rayon workers.
+//!
+//! Every call works within a [`Budget`]: each `check` gets the time left as Z3's `timeout`,
+//! lowering checks the deadline as it goes, and Z3's allocator is given the budget's memory
+//! limit as its high watermark (a soft limit its solvers check as they work, answering
+//! `unknown` with "memout" when above it). Z3's "timeout", "canceled" and "memout" answers
+//! become `unknown` reasons that name the deadline or the memory budget.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use z3::ast::{Bool, Int, Regexp, String as ZString};
 use z3::{Params, SatResult, Solver};
 
 use super::finite::StringVar;
 use super::term::{Term, Vars};
+use crate::budget::{Budget, Stage};
 use crate::condition::Cmp;
 use crate::glob::{fold, Glob};
+
+/// The longest pattern handed to Z3's string solver. Z3 4.8.12 decides none this long in
+/// seconds, and its regular-expression code recurses on the pattern's length: 10,000
+/// characters overflow a 2 MiB thread stack (rayon's), 20,000 the main thread's 8 MiB.
+pub const MAX_STRING_PATTERN: usize = 1_000;
 
 /// What the solver said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,9 +54,11 @@ pub enum Outcome {
     Unknown(String),
 }
 
-/// Decides the conjunction of `assertions` over `vars` (which must hold no string atoms).
+/// Decides the conjunction of `assertions` over `vars` (which must hold no string atoms),
+/// within `timeout_ms` milliseconds.
 pub fn solve(vars: &Vars, assertions: &[Term], timeout_ms: u64) -> Outcome {
-    solve_preferring(vars, assertions, &[], &BTreeMap::new(), timeout_ms)
+    let budget = Budget::new(Duration::from_millis(timeout_ms), u64::MAX);
+    solve_preferring(vars, assertions, &[], &BTreeMap::new(), &budget)
 }
 
 /// Like [`solve`], and when satisfiable, also satisfies as many of `preferences` as it can,
@@ -57,8 +74,19 @@ pub fn solve_preferring(
     assertions: &[Term],
     preferences: &[Term],
     strings: &BTreeMap<u32, StringVar>,
-    timeout_ms: u64,
+    budget: &Budget,
 ) -> Outcome {
+    limit_memory(budget.memory_limit());
+    if let Some(long) = strings
+        .values()
+        .flat_map(|v| &v.globs)
+        .map(|g| g.tokens.len())
+        .find(|&n| n > MAX_STRING_PATTERN)
+    {
+        return Outcome::Unknown(format!(
+            "a pattern of {long} characters is too long for the string solver (at most {MAX_STRING_PATTERN})"
+        ));
+    }
     let codes = codes();
     if let Some(v) = strings.values().find(|v| v.alphabet.len() > codes.len()) {
         return Outcome::Unknown(format!(
@@ -86,16 +114,15 @@ pub fn solve_preferring(
         "QF_SLIA"
     };
     let solver = Solver::new_for_logic(logic).unwrap_or_default();
-    let mut params = Params::new();
-    params.set_u32("timeout", u32::try_from(timeout_ms).unwrap_or(u32::MAX));
     if !strings.is_empty() {
+        let mut params = Params::new();
         // Z3's incremental solver, which answers once a preference has pushed a scope, is far
         // slower on strings than the first, non-incremental check (a preference could take the
         // whole timeout). After this many milliseconds a check goes to the non-incremental
         // solver, which solves the whole problem again as the first check did.
         params.set_u32("solver2_timeout", 100);
+        solver.set_params(&params);
     }
-    solver.set_params(&params);
     for (i, info) in vars.ints.iter().enumerate() {
         solver.assert(ints[i].ge(Int::from_i128(info.lo)));
         solver.assert(ints[i].le(Int::from_i128(info.hi)));
@@ -114,11 +141,16 @@ pub fn solve_preferring(
         bools: &bools,
         strs: &strs,
         globs: strings,
+        budget,
+        lowered: Cell::new(0),
         codes: &codes,
     };
     for t in assertions {
         match lower(t, &env) {
             Some(b) => solver.assert(&b),
+            None if budget.expired() => {
+                return Outcome::Unknown(budget.deadline_error(Stage::Lowering).to_string())
+            }
             None => return Outcome::Unknown("internal: a string atom reached the solver".into()),
         }
     }
@@ -157,25 +189,25 @@ pub fn solve_preferring(
             None => Outcome::Unknown("the solver returned no model".into()),
         }
     };
-    let mut best = match solver.check() {
-        SatResult::Unsat => return Outcome::Unsat,
-        SatResult::Unknown => {
-            return Outcome::Unknown(
-                solver
-                    .get_reason_unknown()
-                    .unwrap_or_else(|| "unknown".into()),
-            )
-        }
-        SatResult::Sat => read(&solver),
+    let mut best = match check(&solver, budget) {
+        Some(SatResult::Unsat) => return Outcome::Unsat,
+        Some(SatResult::Sat) => read(&solver),
+        Some(SatResult::Unknown) => return Outcome::Unknown(unknown_reason(&solver, budget)),
+        None => return Outcome::Unknown(budget.deadline_error(Stage::Solving).to_string()),
     };
     if !matches!(best, Outcome::Sat { .. }) {
         return best;
     }
+    // Preferences only pick a more readable model: once the deadline has passed, the model
+    // found so far is the answer.
     for p in preferences {
+        if budget.expired() {
+            break;
+        }
         let Some(b) = lower(p, &env) else { continue };
         solver.push();
         solver.assert(&b);
-        if solver.check() == SatResult::Sat {
+        if check(&solver, budget) == Some(SatResult::Sat) {
             match read(&solver) {
                 sat @ Outcome::Sat { .. } => best = sat,
                 // An unreadable model under a preference: keep the one already read.
@@ -186,6 +218,49 @@ pub fn solve_preferring(
         }
     }
     best
+}
+
+/// `solver.check()` with the time left as its timeout; `None` when no time is left.
+fn check(solver: &Solver, budget: &Budget) -> Option<SatResult> {
+    let left = budget.remaining().as_millis();
+    if left == 0 {
+        return None;
+    }
+    let mut params = Params::new();
+    params.set_u32("timeout", u32::try_from(left).unwrap_or(u32::MAX));
+    solver.set_params(&params);
+    Some(solver.check())
+}
+
+/// Why Z3 answered `unknown`, in the budget's words when it ran out of time or memory.
+fn unknown_reason(solver: &Solver, budget: &Budget) -> String {
+    let reason = solver
+        .get_reason_unknown()
+        .unwrap_or_else(|| "unknown".into());
+    if reason.contains("timeout") || reason.contains("canceled") || budget.expired() {
+        budget.deadline_error(Stage::Solving).to_string()
+    } else if reason.contains("memout") || reason.contains("memory") {
+        budget.memory_error(Stage::Solving).to_string()
+    } else {
+        reason
+    }
+}
+
+/// Gives Z3's allocator `limit` bytes as its high watermark (process-wide; set again only
+/// when the limit changes). Z3's solvers check it as they work and give up with "memout".
+fn limit_memory(limit: u64) {
+    static SET: AtomicU64 = AtomicU64::new(u64::MAX);
+    if SET.swap(limit, Ordering::Relaxed) == limit {
+        return;
+    }
+    // Z3 4.8.12 reads the watermark in bytes (its help says megabytes), as a 32-bit unsigned
+    // number; 0 means no limit.
+    let bytes = if limit == u64::MAX {
+        0
+    } else {
+        limit.clamp(1, u64::from(u32::MAX))
+    };
+    z3::set_global_param("memory_high_watermark", &bytes.to_string());
 }
 
 /// The characters a fallback string is spelled with inside Z3 (see the module documentation).
@@ -223,10 +298,27 @@ struct Env<'a> {
     bools: &'a [Bool],
     strs: &'a BTreeMap<u32, ZString>,
     globs: &'a BTreeMap<u32, StringVar>,
+    budget: &'a Budget,
+    /// Nodes lowered so far (the deadline is checked every few thousand).
+    lowered: Cell<u64>,
     codes: &'a [char],
 }
 
+impl Env<'_> {
+    /// Counts one lowered node; `false` once the deadline has passed.
+    fn tick(&self) -> bool {
+        let n = self.lowered.get() + 1;
+        self.lowered.set(n);
+        !n.is_multiple_of(4096) || !self.budget.expired()
+    }
+}
+
+/// `t` as a Z3 boolean; `None` for a string atom without a string variable, or once the
+/// deadline has passed ([`Env::tick`]).
 fn lower(t: &Term, env: &Env) -> Option<Bool> {
+    if !env.tick() {
+        return None;
+    }
     Some(match t {
         Term::Const(b) => Bool::from_bool(*b),
         Term::Var(v) => env.bools[v.0 as usize].clone(),

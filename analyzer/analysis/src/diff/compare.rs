@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use airtight_encodings::budget::Budget;
 use airtight_encodings::eval::{evaluate, Decision, Evaluation, PolicySet};
 use airtight_encodings::policy::{Effect, Policy, PolicyKind, Statement};
 use airtight_encodings::request::Request;
@@ -21,18 +22,20 @@ use super::summary::{summarise, summarise_guardrail, Summary};
 use crate::builtin::Baselines;
 use crate::query::{self, Outcome, QueryError, QueryOptions};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DiffOptions {
-    /// Per solver call.
-    pub timeout_ms: u64,
+    /// The deadline and memory budget, shared by every question asked with these options:
+    /// one budget for a whole [`super::report::compare_all`] run (every file), as the CLI does.
+    pub budget: Budget,
     /// Examples to show per direction.
     pub max_examples: usize,
 }
 
 impl Default for DiffOptions {
+    /// The default budget (10 s from now, 2 GiB) and three examples per direction.
     fn default() -> DiffOptions {
         DiffOptions {
-            timeout_ms: 10_000,
+            budget: Budget::default(),
             max_examples: 3,
         }
     }
@@ -257,7 +260,7 @@ fn direction(
                 part_old,
                 part_new,
                 &QueryOptions {
-                    timeout_ms: how.options.timeout_ms,
+                    budget: how.options.budget.clone(),
                     max_counterexamples: wanted,
                 },
             )?;

@@ -68,7 +68,12 @@ impl ExampleView<'_> {
     /// it literally (actions are case-insensitive; the solver works on folded text).
     pub fn request(&self, loader: &Loader) -> Request {
         let mut r = self.example.request.clone();
-        if let Some(a) = &self.example.summary.action {
+        let summary = &self.example.summary;
+        let action = summary
+            .action
+            .as_ref()
+            .or(summary.guardrail.as_ref().and_then(|g| g.action.as_ref()));
+        if let Some(a) = action {
             let text = written(loader, a);
             if text.eq_ignore_ascii_case(&r.action) {
                 r.action = text;
