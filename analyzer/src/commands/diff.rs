@@ -58,12 +58,16 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
     let mut policy_pairs = Vec::new();
     let mut skipped_yaml = Vec::new();
     let iac = args.iac_options();
-    for pair in pairs {
+    // Entries are reported in the order of the pairs (by path, as paired), a template's
+    // entries where the template is.
+    let mut order = std::collections::BTreeMap::new();
+    for (index, pair) in pairs.into_iter().enumerate() {
+        order.insert(pair.path.clone(), index);
         match diff_iac::classify(&pair) {
             diff_iac::Kind::Iac => {
                 let (files, same) =
                     diff_iac::compare_pair(pair, &mut loader, &baselines, &iac, &options);
-                iac_files.extend(files);
+                iac_files.extend(files.into_iter().map(|f| (index, f)));
                 unchanged += same;
             }
             diff_iac::Kind::OtherYaml if !pair.named => skipped_yaml.push(pair.path),
@@ -74,9 +78,14 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         parse_pairs(policy_pairs, args.kind.map(KindArg::kind), &mut loader);
     skipped.extend(skipped_yaml);
     skipped.sort();
-    let mut files = compare_all(parsed, &baselines, &options);
+    let mut files: Vec<(usize, FileDiff)> = compare_all(parsed, &baselines, &options)
+        .into_iter()
+        .map(|f| (order.get(&f.path).copied().unwrap_or(usize::MAX), f))
+        .collect();
     files.extend(iac_files);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Stable: a template's entries keep their own order.
+    files.sort_by_key(|(index, _)| *index);
+    let files = files.into_iter().map(|(_, f)| f).collect();
     let report = DiffReport {
         files,
         skipped,

@@ -350,11 +350,22 @@ fn raw_diff(
             });
         };
         let path = String::from_utf8_lossy(path).into_owned();
-        let (path, from) = if status.starts_with(['R', 'C']) {
-            let Some(to) = fields.next() else { break };
-            (String::from_utf8_lossy(to).into_owned(), Some(path))
-        } else {
-            (path, None)
+        // A copy (never asked for, `--find-copies` is not passed) is a new file: pairing it
+        // with the file it copies would hide what it grants.
+        let (path, from, old_mode) = match status.as_bytes().first() {
+            Some(b'R') => {
+                let Some(to) = fields.next() else { break };
+                (
+                    String::from_utf8_lossy(to).into_owned(),
+                    Some(path),
+                    old_mode,
+                )
+            }
+            Some(b'C') => {
+                let Some(to) = fields.next() else { break };
+                (String::from_utf8_lossy(to).into_owned(), None, "000000")
+            }
+            _ => (path, None, old_mode),
         };
         changes.insert(
             path,
