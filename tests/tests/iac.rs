@@ -820,3 +820,37 @@ fn a_mistyped_directory_is_named() {
     assert_eq!(output.status.code(), Some(2), "{log}");
     assert!(log.contains("cannot read `nwe`"), "{log}");
 }
+
+#[test]
+fn a_terraform_plan_committed_twice_is_reviewed_with_git() {
+    let repo = TempDir::new("plan-git");
+    let dir = &repo.0;
+    git(dir, &["init", "-q"]);
+    let text = std::fs::read_to_string(corpus().join("terraform/plan.json")).unwrap_or_default();
+    let plan: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    // The plan of the previous pull request: its world is this plan's `before`.
+    let mut before = plan.clone();
+    if let Some(changes) = before["resource_changes"].as_array_mut() {
+        changes.retain(|c| !c["change"]["before"].is_null());
+        for c in changes.iter_mut() {
+            c["change"]["after"] = c["change"]["before"].clone();
+            c["change"]["after_unknown"] = serde_json::json!({});
+        }
+    }
+    assert!(before["resource_changes"]
+        .as_array()
+        .is_some_and(|c| !c.is_empty()));
+    std::fs::write(dir.join("plan.json"), before.to_string()).ok();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "previous plan"]);
+    std::fs::write(dir.join("plan.json"), &text).ok();
+    git(dir, &["commit", "-q", "-am", "this plan"]);
+    let (code, out, log) = json_out(dir, &["diff", "--git", "HEAD~1..HEAD"]);
+    assert_eq!(code, Some(1), "{log}");
+    let f = entry(&out, "function:ingest (resource-based policy) — aws_lambda_function.ingest, aws_lambda_permission.s3").expect(&log);
+    assert_eq!(f["verdict"], "new_access", "{log}");
+    assert_eq!(
+        f["new_access"][0]["request"]["principal"], "s3.amazonaws.com",
+        "{log}"
+    );
+}
