@@ -85,13 +85,17 @@ fn rest_falls_back(sym: &Symbolic, goal: &Term, limit: usize) -> bool {
 fn any_bucket_query_finds_certified_requests_through_the_fallback() {
     let set = policy_set();
     let (sym, goal) = goal(&set);
-    // The defaults, as `airtight can` uses them. Without the fallback the test would no
-    // longer be about it.
-    let options = SearchOptions::default();
+    // The default partition bound, as `airtight can` uses it. Without the fallback the test
+    // would no longer be about it.
     assert!(
-        rest_falls_back(&sym, &goal, options.state_limit),
+        rest_falls_back(&sym, &goal, SearchOptions::default().state_limit),
         "the seven patterns no longer exceed the default partition budget"
     );
+    // A budget's clock starts when it is made: a fresh one, generous for a loaded machine.
+    let options = SearchOptions {
+        budget: generous(),
+        ..SearchOptions::default()
+    };
     let outcome = search(&sym, goal, &options, &|r| certified(&set, r));
     let SearchOutcome::Found(requests) = outcome else {
         panic!("expected a certified request, got {outcome:?}");
@@ -112,12 +116,13 @@ fn several_requests_are_found_by_blocking() {
     // produce different strings, each checked by the evaluator.
     let set = policy_set();
     let (sym, goal) = goal(&set);
+    assert!(rest_falls_back(&sym, &goal, SMALL_LIMIT));
     let options = SearchOptions {
         max_results: 4,
         state_limit: SMALL_LIMIT,
+        budget: generous(),
         ..SearchOptions::default()
     };
-    assert!(rest_falls_back(&sym, &goal, SMALL_LIMIT));
     let outcome = search(&sym, goal, &options, &|r| certified(&set, r));
     let SearchOutcome::Found(requests) = outcome else {
         panic!("expected certified requests, got {outcome:?}");
@@ -133,10 +138,7 @@ fn several_requests_are_found_by_blocking() {
 fn solver_decides(set: &PolicySet, request: &Request) -> (bool, bool) {
     let options = SearchOptions {
         state_limit: SMALL_LIMIT,
-        budget: airtight_encodings::budget::Budget::new(
-            std::time::Duration::from_millis(30_000),
-            airtight_encodings::budget::DEFAULT_MEMORY,
-        ),
+        budget: generous(),
         ..SearchOptions::default()
     };
     let mut answers = [false; 2];
@@ -231,6 +233,7 @@ fn keys_beyond_printable_ascii_are_not_proved_unreachable() {
         assert!(rest_falls_back(&sym, &goal, SMALL_LIMIT));
         let options = SearchOptions {
             state_limit: SMALL_LIMIT,
+            budget: generous(),
             ..SearchOptions::default()
         };
         let outcome = search(&sym, goal, &options, &|r| {
@@ -241,4 +244,13 @@ fn keys_beyond_printable_ascii_are_not_proved_unreachable() {
             "{prefix}: expected a certified request, got {outcome:?}"
         );
     }
+}
+
+/// A budget for one search, its clock starting now: generous, so that a loaded machine does
+/// not turn the answer these tests check into `unknown`.
+fn generous() -> airtight_encodings::budget::Budget {
+    airtight_encodings::budget::Budget::new(
+        std::time::Duration::from_secs(120),
+        airtight_encodings::budget::DEFAULT_MEMORY,
+    )
 }

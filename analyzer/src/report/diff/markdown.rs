@@ -17,7 +17,7 @@
 
 use std::io;
 
-use super::{verdict_words, views, Direction};
+use super::{judged_as, verdict_words, views, Direction};
 use crate::load::Loader;
 use crate::report::sanitize;
 use airtight_analysis::diff::report::DiffReport;
@@ -111,9 +111,10 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
         writeln!(w)?;
         writeln!(
             w,
-            "<details open><summary><code>{}</code>: {}</summary>",
+            "<details open><summary><code>{}</code>: {}{}</summary>",
             html(&f.path),
-            verdict_words(f)
+            verdict_words(f),
+            judged_as(f.kind)
         )?;
         writeln!(w)?;
         if let Some(r) = reason {

@@ -272,3 +272,14 @@ pub fn verdict_words(file: &FileDiff) -> &'static str {
         _ => "unknown",
     }
 }
+
+/// How a policy of `kind` was judged, where the verdict needs saying: an SCP or RCP grants
+/// nothing by itself (docs/diff.md, "How a policy is judged").
+pub fn judged_as(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Scp | PolicyKind::Rcp => {
+            "; judged as attached at its level next to policies that allow everything, and its Deny statements next to FullAWSAccess"
+        }
+        _ => "",
+    }
+}

@@ -7,7 +7,7 @@ use std::io;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 
-use super::{verdict_words, views, Direction, ExampleView};
+use super::{judged_as, verdict_words, views, Direction, ExampleView};
 use crate::load::Loader;
 use crate::report::{byte_range, emit, sanitize};
 use airtight_analysis::diff::report::DiffReport;
@@ -25,7 +25,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
         w.set_color(ColorSpec::new().set_bold(true).set_fg(Some(color)))?;
         write!(w, "{}", verdict_words(f))?;
         w.reset()?;
-        writeln!(w, " ({})", f.kind.name())?;
+        writeln!(w, " ({}{})", f.kind.name(), judged_as(f.kind))?;
         if let Some(reason) = f.unknown_reason() {
             writeln!(w, "  no answer: {}", sanitize::line(&reason))?;
         }
