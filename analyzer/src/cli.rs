@@ -117,9 +117,9 @@ const DENY_CHECK_EXAMPLES: &str = "Examples:
   airtight deny-check --identity deny.json --function arn:aws:lambda:us-west-2:123456789012:function:my-function --qualifier my-alias --format github --output markdown=comment.md";
 
 const DIFF_EXAMPLES: &str = "Examples:
-  airtight diff old/policy.json new/policy.json
   airtight diff corpus/diff/lambda-team/old corpus/diff/lambda-team/new --format markdown
-  airtight diff --git origin/main..HEAD policies --format github --output sarif=airtight.sarif --output markdown=comment.md";
+  airtight diff --git origin/main..HEAD template.yaml policies --param Env=prod --format github --output sarif=airtight.sarif
+  airtight diff --plan plan.json   (terraform show -json plan.out > plan.json; docs/iac.md)";
 
 const WHO_CAN_EXAMPLES: &str = "Examples:
   airtight who-can --world corpus/worlds/seeds --action lambda:InvokeFunction --resource arn:aws:lambda:us-west-2:123456789012:function:my-function:my-alias
@@ -658,9 +658,49 @@ pub struct DiffArgs {
     /// are powers of 1024: `512M`, `2GiB`; a bare number is bytes.
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub memory: u64,
+
+    /// A Terraform plan (`terraform show -json plan.out > plan.json`): compare the world
+    /// before the plan with the world after it (docs/iac.md).
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["git", "paths"])]
+    pub plan: Option<PathBuf>,
+
+    /// A CloudFormation parameter or pseudo parameter for templates (repeatable):
+    /// `--param Env=prod`, `--param AWS::StackName=app`. Values not given are placeholders.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// The account templates and plans deploy to (default 123456789012; a plan's known ARNs
+    /// name it otherwise).
+    #[arg(long, value_name = "ID", value_parser = parse_account)]
+    pub account: Option<String>,
+
+    /// The region templates and plans deploy to (default us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+/// `KEY=VALUE`.
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, found `{s}`")),
+    }
 }
 
 impl DiffArgs {
+    /// What templates and plans leave open, from `--param`, `--account` and `--region`.
+    pub fn iac_options(&self) -> crate::load::iac::IacOptions {
+        let mut o = crate::load::iac::IacOptions::default();
+        o.params.extend(self.params.iter().cloned());
+        if let Some(a) = &self.account {
+            o.account.clone_from(a);
+        }
+        if let Some(r) = &self.region {
+            o.region.clone_from(r);
+        }
+        o
+    }
+
     /// The options of the whole diff: one budget for every file, its clock starting now.
     pub fn options(&self) -> DiffOptions {
         DiffOptions {

@@ -121,7 +121,6 @@ fn several_requests_are_found_by_blocking() {
         max_results: 4,
         state_limit: SMALL_LIMIT,
         budget: generous(),
-        ..SearchOptions::default()
     };
     let outcome = search(&sym, goal, &options, &|r| certified(&set, r));
     let SearchOutcome::Found(requests) = outcome else {

@@ -427,7 +427,7 @@ fn git_mode_reviews_the_last_commit() {
     );
     // A changed JSON file that is not a policy is left out, and said so.
     assert!(
-        text.contains("skipped (JSON, but not policies): package.json"),
+        text.contains("skipped (not policies, templates or plans): package.json"),
         "{text}"
     );
 

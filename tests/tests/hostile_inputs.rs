@@ -10,7 +10,10 @@
 //!   they point at reaches stdout or stderr) and never hang;
 //! - the user's git configuration (`diff.relative`, `color.ui`, …) does not change which files
 //!   are compared;
-//! - a pathspec that matches nothing is an error, not "no policy changed".
+//! - a pathspec that matches nothing is an error, not "no policy changed";
+//! - hostile templates (alias bombs, circular names and conditions, chains of references that
+//!   double a text at each step, deep nesting, several documents, unknown tags) are errors or
+//!   placeholders, in bounded time and memory, never a panic.
 //!
 //! Every run has a timeout, so that a regression (a FIFO opened for reading) fails the test
 //! instead of hanging CI, and runs that meet `/dev/zero` have an address-space limit.
@@ -703,17 +706,24 @@ fn the_users_git_configuration_does_not_change_what_is_compared() {
     assert_eq!(code, Some(1), "{log}");
     assert_eq!(got, [pair("invoke.json", "new_access")], "{log}");
     write(&dir.join("invoke.json"), NARROW);
+    // A rename is a rename (issue 12), and `diff.renames = copies` does not make git pair a
+    // new file with the one it copies, which would hide the new file's access.
+    for cwd in [&sub, &dir] {
+        let (code, got, log) = files("HEAD~1..HEAD", cwd);
+        assert_eq!(code, Some(0), "{log}");
+        assert_eq!(got, [], "{log}");
+    }
+    std::fs::copy(
+        dir.join("policies/invoke.json"),
+        dir.join("policies/copy.json"),
+    )
+    .unwrap_or_else(|e| panic!("cannot copy: {e}"));
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "copy"]);
     for cwd in [&sub, &dir] {
         let (code, got, log) = files("HEAD~1..HEAD", cwd);
         assert_eq!(code, Some(1), "{log}");
-        assert_eq!(
-            got,
-            [
-                pair("policies/moved.json", "added"),
-                pair("policies/renamed.json", "removed")
-            ],
-            "{log}"
-        );
+        assert_eq!(got, [pair("policies/copy.json", "added")], "{log}");
     }
 }
 
@@ -747,4 +757,138 @@ fn a_pathspec_that_matches_nothing_is_an_error() {
     write(&dir.join("untracked/p.json"), WIDE);
     let r = run(&dir, &["diff", "--git", "HEAD", "untracked"]);
     r.assert_bad_input(&["untracked"]);
+}
+
+/// A template whose resources `R1`…`R{n}` each name themselves after the previous one eight
+/// times over: resolved naively, the last name is 8^n bytes and takes 8^n steps.
+fn doubling_chain(n: usize) -> String {
+    let mut t = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R0:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: abcdefgh}\n",
+    );
+    for i in 1..=n {
+        let refs = vec![format!("!Ref R{}", i - 1); 8].join(", ");
+        t.push_str(&format!(
+            "  R{i}:\n    Type: AWS::SNS::Topic\n    Properties: {{TopicName: !Join ['', [{refs}]]}}\n"
+        ));
+    }
+    t.push_str(&format!(
+        "  P:\n    Type: AWS::Lambda::Permission\n    Properties: {{FunctionName: f, Action: lambda:InvokeFunction, Principal: sns.amazonaws.com, SourceArn: !Ref R{n}}}\n"
+    ));
+    t
+}
+
+/// Conditions `C1`…`C{n}` each naming the previous one five times: 5^n evaluations naively.
+fn condition_bomb(n: usize) -> String {
+    let mut t = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  E: {Type: String, Default: x}\nConditions:\n  C0: !Equals [!Ref E, y]\n",
+    );
+    for i in 1..=n {
+        let refs = vec![format!("!Condition C{}", i - 1); 5].join(", ");
+        t.push_str(&format!("  C{i}: !Or [{refs}]\n"));
+    }
+    t.push_str(&format!(
+        "Resources:\n  P:\n    Type: AWS::Lambda::Permission\n    Condition: C{n}\n    Properties: {{FunctionName: f, Action: lambda:InvokeFunction, Principal: '*'}}\n"
+    ));
+    t
+}
+
+#[test]
+fn hostile_templates_end_in_bounded_time_and_memory() {
+    let dir = scratch("templates");
+    let base = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+    write(&dir.join("base.yaml"), base);
+    let laughs = {
+        let mut t =
+            String::from("AWSTemplateFormatVersion: '2010-09-09'\na: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g"][i];
+            t.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(",")
+            ));
+        }
+        t.push_str("Resources: {}\n");
+        t
+    };
+    let deep = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let circular = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: !GetAtt G.Arn, Role: x, Code: {ZipFile: x}}
+  G:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: !Sub '${F}-x', Role: x, Code: {ZipFile: x}}
+  A:
+    Type: AWS::Lambda::Alias
+    Properties: {FunctionName: !Ref A, FunctionVersion: '1', Name: live}
+  P:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: '*'}
+  Q:
+    Type: AWS::Lambda::Permission
+    Properties: {FunctionName: !Ref A, Action: lambda:InvokeFunction, Principal: '*'}
+";
+    let circular_conditions = "AWSTemplateFormatVersion: '2010-09-09'
+Conditions:
+  A: !Condition B
+  B: !Not [!Condition A]
+Resources:
+  P:
+    Type: AWS::Lambda::Permission
+    Condition: A
+    Properties: {FunctionName: f, Action: lambda:InvokeFunction, Principal: '*'}
+";
+    // (file, text, exit codes accepted, what stderr or stdout must say)
+    let cases: Vec<(&str, String, &[i32], &str)> = vec![
+        ("laughs.yaml", laughs, &[2], "aliases copy more than"),
+        ("deep.yaml", deep, &[2], "yaml-syntax"),
+        (
+            "two.yaml",
+            format!("{base}---\n{base}"),
+            &[2],
+            "one YAML document",
+        ),
+        (
+            "tag.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P: !Rain::Embed x\n".into(),
+            &[2],
+            "unknown tag",
+        ),
+        (
+            "circular.yaml",
+            circular.into(),
+            &[1, 3],
+            "circular reference",
+        ),
+        (
+            "circular-conditions.yaml",
+            circular_conditions.into(),
+            &[1, 3],
+            "cannot be decided",
+        ),
+        ("chain.yaml", doubling_chain(40), &[1, 3], "iac-placeholder"),
+        (
+            "conditions.yaml",
+            condition_bomb(60),
+            &[0],
+            "no policy changed",
+        ),
+    ];
+    for (name, text, codes, says) in cases {
+        write(&dir.join(name), &text);
+        let run = run_limited(&dir, &["diff", "base.yaml", name]);
+        let log = run.log();
+        assert!(!run.timed_out, "{name}: {log}");
+        assert!(!log.contains("panicked"), "{name}: {log}");
+        assert!(
+            run.code.is_some_and(|c| codes.contains(&c)),
+            "{name}: {log}"
+        );
+        assert!(log.contains(says), "{name}: {log}");
+    }
 }

@@ -1,6 +1,7 @@
 //! `airtight diff`: read the pairs (files, directories or git revisions), parse both
 //! versions, compare them ([`airtight_analysis::diff`]), render the report, choose the exit
-//! code.
+//! code. CloudFormation/SAM templates and Terraform plans are compared as worlds
+//! ([`super::diff_iac`]).
 
 use airtight_analysis::builtin::Baselines;
 use airtight_analysis::diff::report::{
@@ -8,7 +9,10 @@ use airtight_analysis::diff::report::{
 };
 use airtight_encodings::policy::PolicyKind;
 
+use airtight_analysis::diff::compare::DiffOptions;
+
 use crate::cli::{DiffArgs, FailOn, Io, KindArg, ReportFormat};
+use crate::commands::diff_iac;
 use crate::exit::Exit;
 use crate::load::config;
 use crate::load::git::from_git;
@@ -19,6 +23,9 @@ use crate::report::progress::Progress;
 
 /// Runs `airtight diff`.
 pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    if let Some(plan) = &args.plan {
+        return run_plan(plan, args, io);
+    }
     if let (None, [old, new]) = (&args.git, args.paths.as_slice()) {
         if is_world(old) && is_world(new) {
             return run_worlds(old, new, args, io);
@@ -50,11 +57,75 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> Exit {
         let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
         return Exit::Unknown;
     };
-    let (parsed, skipped) = parse_pairs(pairs, args.kind.map(KindArg::kind), &mut loader);
+    // One budget for the whole diff: templates, plans and policy files share it.
+    let options = args.options();
+    // Templates and plans are compared as worlds (docs/iac.md); YAML files that are neither
+    // are skipped like JSON files that are not policies.
+    let mut iac_files = Vec::new();
+    let mut unchanged = 0;
+    let mut policy_pairs = Vec::new();
+    let mut skipped_yaml = Vec::new();
+    let iac = args.iac_options();
+    // Entries are reported in the order of the pairs (by path, as paired), a template's
+    // entries where the template is.
+    let mut order = std::collections::BTreeMap::new();
+    for (index, pair) in pairs.into_iter().enumerate() {
+        order.insert(pair.path.clone(), index);
+        match diff_iac::classify(&pair) {
+            diff_iac::Kind::Iac => {
+                let (files, same) =
+                    diff_iac::compare_pair(pair, &mut loader, &baselines, &iac, &options);
+                iac_files.extend(files.into_iter().map(|f| (index, f)));
+                unchanged += same;
+            }
+            diff_iac::Kind::OtherYaml if !pair.named => skipped_yaml.push(pair.path),
+            _ => policy_pairs.push(pair),
+        }
+    }
+    let (parsed, mut skipped) =
+        parse_pairs(policy_pairs, args.kind.map(KindArg::kind), &mut loader);
+    skipped.extend(skipped_yaml);
+    skipped.sort();
+    let mut files: Vec<(usize, FileDiff)> = compared(parsed, &baselines, &options)
+        .into_iter()
+        .map(|f| (order.get(&f.path).copied().unwrap_or(usize::MAX), f))
+        .collect();
+    files.extend(iac_files);
+    // Stable: a template's entries keep their own order.
+    files.sort_by_key(|(index, _)| *index);
+    let files = files.into_iter().map(|(_, f)| f).collect();
     let report = DiffReport {
-        files: compared(parsed, &baselines, args),
+        files,
         skipped,
-        unchanged: 0,
+        unchanged,
+    };
+    render(&loader, &report, args, fail_on, io)
+}
+
+/// `airtight diff --plan PLAN`: the world before a Terraform plan against the world after it.
+fn run_plan(plan: &std::path::Path, args: &DiffArgs, io: &mut Io<'_>) -> Exit {
+    let mut loader = Loader::new();
+    let Some(fail_on) = fail_on(args, &mut loader, io) else {
+        return Exit::BadInput;
+    };
+    let Some(baselines) = loader.baselines() else {
+        let _ = writeln!(io.err, "internal error: the built-in policies do not parse");
+        return Exit::Unknown;
+    };
+    let Some((files, unchanged)) = diff_iac::compare_plan(
+        plan,
+        &mut loader,
+        &baselines,
+        &args.iac_options(),
+        &args.options(),
+    ) else {
+        let _ = report::emit_diagnostics(&loader, loader.diagnostics(), io.err);
+        return Exit::BadInput;
+    };
+    let report = DiffReport {
+        files,
+        skipped: Vec::new(),
+        unchanged,
     };
     render(&loader, &report, args, fail_on, io)
 }
@@ -80,9 +151,9 @@ fn fail_on(args: &DiffArgs, loader: &mut Loader, io: &mut Io<'_>) -> Option<Fail
 }
 
 /// Compares every pair, with a progress bar on a terminal for long runs.
-fn compared(pairs: Vec<PolicyPair>, baselines: &Baselines, args: &DiffArgs) -> Vec<FileDiff> {
+fn compared(pairs: Vec<PolicyPair>, baselines: &Baselines, options: &DiffOptions) -> Vec<FileDiff> {
     let progress = Progress::new(pairs.len() as u64, "diff");
-    let files = compare_all(pairs, baselines, &args.options(), &|| progress.step());
+    let files = compare_all(pairs, baselines, options, &|| progress.step());
     progress.finish();
     files
 }
@@ -118,7 +189,7 @@ fn run_worlds(
     };
     let (pairs, unchanged) = airtight_analysis::diff::worlds::changed_pairs(&o, &n, &baselines);
     let report = DiffReport {
-        files: compared(pairs, &baselines, args),
+        files: compared(pairs, &baselines, &args.options()),
         skipped: Vec::new(),
         unchanged,
     };

@@ -32,9 +32,29 @@ pub fn lint_path(loader: &mut Loader, path: &Path, kind: Option<PolicyKind>) -> 
     let name = path.display().to_string();
     let before = loader.diagnostics().len();
     match loader.read(path) {
-        Some(file) => lint_with(&name, loader.source(file), file, kind, &Options::default()),
+        Some(file) => lint_text(&name, loader.source(file), file, kind, &Options::default()),
         None => unreadable(name, loader.diagnostics()[before..].to_vec()),
     }
+}
+
+/// Lints one file's text. A template, a plan or YAML that does not parse as a policy gets one
+/// error that says what it is, not a JSON error at 1:1.
+fn lint_text(
+    name: &str,
+    text: &str,
+    file: airtight_encodings::span::FileId,
+    kind: Option<PolicyKind>,
+    options: &Options,
+) -> LintedFile {
+    let mut linted = lint_with(name, text, file, kind, options);
+    if linted.findings.iter().any(Diagnostic::is_error) {
+        if let Some(d) = crate::load::iac::not_a_policy(text, file) {
+            linted.kind = None;
+            linted.findings = vec![d];
+            linted.statements = Vec::new();
+        }
+    }
+    linted
 }
 
 fn unreadable(name: String, findings: Vec<Diagnostic>) -> LintedFile {
@@ -88,7 +108,7 @@ fn lint_all(
         .into_par_iter()
         .map(|(name, file)| {
             let linted = match file {
-                Ok(file) => lint_with(&name, loader.source(file), file, kind, options),
+                Ok(file) => lint_text(&name, loader.source(file), file, kind, options),
                 Err(findings) => unreadable(name, findings),
             };
             bar.step();

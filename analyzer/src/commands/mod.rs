@@ -4,6 +4,7 @@
 pub mod can;
 pub mod deny_check;
 pub mod diff;
+pub mod diff_iac;
 pub mod equiv;
 pub mod lint;
 pub mod never;

@@ -18,7 +18,14 @@
 //!   are found by comparing BASE with the index (`git diff --cached`) and each indexed `*.json`
 //!   file with its index blob ourselves; only changed files are read, by [`super::file`]
 //!   (regular files, inside the repository, 16 MiB);
-//! - a pathspec that matches no file on either side is an error.
+//! - a pathspec that matches no file on either side is an error;
+//! - a renamed file is one pair (its old path's content against its new path's), so a pure
+//!   rename is no change (`--find-renames`, git's default similarity), between two revisions
+//!   and for a rename staged in the index (`git mv`). Renames are found in the whole diff and
+//!   kept when either path is under a pathspec: git applies pathspecs before it looks for
+//!   renames, so `--git BASE..HEAD new.json` would otherwise see an addition. A rename from or to
+//!   a path that is not compared (`policy.json` → `policy.json.bak`) is the removal or the
+//!   addition of the compared one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -32,7 +39,8 @@ use super::pairs::{FilePair, InputError, Version};
 /// repository's, the user's and the system's configuration). The user's configuration is still
 /// read (`safe.directory`, for one, must keep working in CI containers); what could run a command
 /// or change the parsed output is pinned here instead. Flags do the rest: `--no-ext-diff`,
-/// `--no-textconv`, `--no-color`, `--no-renames`, `--no-abbrev`, `-z`, `--full-name`.
+/// `--no-textconv`, `--no-color`, `--find-renames` or `--no-renames`, `--no-abbrev`, `-z`,
+/// `--full-name`.
 const PINNED: &[&str] = &[
     "core.fsmonitor=false",
     "core.hooksPath=/dev/null",
@@ -42,6 +50,7 @@ const PINNED: &[&str] = &[
     "color.ui=false",
     "diff.relative=false",
     "diff.renames=false",
+    "diff.renameLimit=1000",
     "diff.noprefix=false",
     "diff.mnemonicPrefix=false",
     "diff.orderFile=/dev/null",
@@ -56,9 +65,10 @@ const PINNED: &[&str] = &[
 /// Environment variables that make git run a program or change a diff; removed.
 const UNSET: &[&str] = &["GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_PAGER", "PAGER"];
 
-/// The changed `*.json` files between two revisions (`BASE..HEAD`), or between a revision and
-/// the working tree (`BASE`), limited to `paths` (git pathspecs, relative to the current
-/// directory). Renames are an old file removed and a new one added.
+/// The changed `*.json` files and templates between two revisions (`BASE..HEAD`), or between a
+/// revision and the working tree (`BASE`), limited to `paths` (git pathspecs, relative to the
+/// current directory). A rename (committed, or staged with `git mv`) pairs the old path with
+/// the new one.
 pub fn from_git(range: &str, paths: &[PathBuf]) -> Result<Vec<FilePair>, InputError> {
     let (base, head) = split_range(range)?;
     // Refused before git runs at all.
@@ -236,10 +246,62 @@ fn check_pathspecs_in_index(
     Ok(())
 }
 
-/// One changed path of `git diff --raw`: the modes on both sides.
+/// Whether a changed path is compared: a policy (`*.json`) or a template (`*.yaml`, `*.yml`,
+/// `*.template`; `docs/iac.md`).
+fn compared(path: &str) -> bool {
+    path.ends_with(".json") || super::iac::yaml_name(path)
+}
+
+/// One changed path of `git diff --raw`: the modes on both sides, and the path it was renamed
+/// from.
 struct Change {
     old_mode: String,
     new_mode: String,
+    from: Option<String>,
+}
+
+/// The paths a change compares on each side, OLD and NEW: a rename pairs its two paths when
+/// both are compared; a rename from or to a path that is not compared is the removal or the
+/// addition of the compared one.
+fn sides<'a>(path: &'a str, change: Option<&'a Change>) -> (Option<&'a str>, Option<&'a str>) {
+    let from = change.and_then(|c| c.from.as_deref()).unwrap_or(path);
+    (
+        compared(from).then_some(from),
+        compared(path).then_some(path),
+    )
+}
+
+/// Whether `git diff` pairs renamed files.
+#[derive(Clone, Copy)]
+enum Renames {
+    Find,
+    No,
+}
+
+/// The changes under `pathspecs`, renames paired. Git applies pathspecs before it looks for
+/// renames, so a rename whose other path is not under them would be a lone addition or
+/// removal: renames are found in the whole diff and kept when either path is under a
+/// pathspec.
+fn changes(
+    extra: &[&str],
+    revisions: &[&str],
+    pathspecs: &[String],
+) -> Result<BTreeMap<String, Change>, InputError> {
+    let all = raw_diff(extra, revisions, &[], Renames::Find)?;
+    if pathspecs.is_empty() {
+        return Ok(all);
+    }
+    let matched = raw_diff(extra, revisions, pathspecs, Renames::No)?;
+    Ok(all
+        .into_iter()
+        .filter(|(path, change)| {
+            matched.contains_key(path)
+                || change
+                    .from
+                    .as_ref()
+                    .is_some_and(|f| matched.contains_key(f))
+        })
+        .collect())
 }
 
 /// `git diff --raw -z` with every option pinned; `extra` before the revisions (`--cached`).
@@ -247,13 +309,19 @@ fn raw_diff(
     extra: &[&str],
     revisions: &[&str],
     pathspecs: &[String],
+    renames: Renames,
 ) -> Result<BTreeMap<String, Change>, InputError> {
+    // A renamed file is paired with its old path at git's default similarity (50%).
+    let renames = match renames {
+        Renames::Find => "--find-renames",
+        Renames::No => "--no-renames",
+    };
     let mut args = vec![
         "diff",
         "--raw",
         "-z",
         "--no-abbrev",
-        "--no-renames",
+        renames,
         "--no-ext-diff",
         "--no-textconv",
         "--no-color",
@@ -266,25 +334,45 @@ fn raw_diff(
     let out = git(&args)?;
     let mut fields = out.split(|b| *b == 0);
     let mut changes = BTreeMap::new();
-    // `:old_mode new_mode old_id new_id status` NUL `path` NUL, repeated.
+    // `:old_mode new_mode old_id new_id status` NUL `path` NUL, repeated; a rename or copy
+    // (`R…`, `C…`) has the old path and then the new one.
     while let Some(meta) = fields.next() {
         if meta.is_empty() {
             continue;
         }
         let Some(path) = fields.next() else { break };
         let meta = String::from_utf8_lossy(meta);
-        let mut words = meta.trim_start_matches(':').split(' ');
-        let (Some(old_mode), Some(new_mode)) = (words.next(), words.next()) else {
+        let words: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [old_mode, new_mode, _, _, status] = words[..] else {
             return Err(InputError::Git {
                 args: args.join(" "),
                 message: format!("unexpected output `{meta}`"),
             });
         };
+        let path = String::from_utf8_lossy(path).into_owned();
+        // A copy (never asked for, `--find-copies` is not passed) is a new file: pairing it
+        // with the file it copies would hide what it grants.
+        let (path, from, old_mode) = match status.as_bytes().first() {
+            Some(b'R') => {
+                let Some(to) = fields.next() else { break };
+                (
+                    String::from_utf8_lossy(to).into_owned(),
+                    Some(path),
+                    old_mode,
+                )
+            }
+            Some(b'C') => {
+                let Some(to) = fields.next() else { break };
+                (String::from_utf8_lossy(to).into_owned(), None, "000000")
+            }
+            _ => (path, None, old_mode),
+        };
         changes.insert(
-            String::from_utf8_lossy(path).into_owned(),
+            path,
             Change {
                 old_mode: old_mode.to_string(),
                 new_mode: new_mode.to_string(),
+                from,
             },
         );
     }
@@ -302,17 +390,24 @@ fn between_revisions(
     pathspecs: &[String],
     blobs: &mut Blobs,
 ) -> Result<Vec<FilePair>, InputError> {
-    let changes = raw_diff(&[], &[base_id, head_id], pathspecs)?;
+    let changes = changes(&[], &[base_id, head_id], pathspecs)?;
     let mut pairs = Vec::new();
-    for (path, change) in changes.iter().filter(|(p, _)| p.ends_with(".json")) {
-        let old = is_file_mode(&change.old_mode)
-            .then(|| blobs.at(base, base_id, path))
+    for (path, change) in &changes {
+        // A rename with edits compares the old path's content with the new path's.
+        let (old_path, new_path) = sides(path, Some(change));
+        let Some(shown) = new_path.or(old_path) else {
+            continue;
+        };
+        let old = old_path
+            .filter(|_| is_file_mode(&change.old_mode))
+            .map(|p| blobs.at(base, base_id, p))
             .transpose()?;
-        let new = is_file_mode(&change.new_mode)
-            .then(|| blobs.at(head, head_id, path))
+        let new = new_path
+            .filter(|_| is_file_mode(&change.new_mode))
+            .map(|p| blobs.at(head, head_id, p))
             .transpose()?;
         pairs.push(FilePair {
-            path: path.clone(),
+            path: shown.to_string(),
             old,
             new,
             named: false,
@@ -376,17 +471,34 @@ fn against_working_tree(
     blobs: &mut Blobs,
 ) -> Result<Vec<FilePair>, InputError> {
     // BASE against the index: no file of the working tree is read by git.
-    let staged = raw_diff(&["--cached"], &[base_id], pathspecs)?;
-    let index = index_entries(pathspecs)?;
+    let staged = changes(&["--cached"], &[base_id], pathspecs)?;
+    let mut index = index_entries(pathspecs)?;
+    // A rename staged into a path that is not under the pathspecs: its index entry too.
+    if staged
+        .iter()
+        .any(|(p, c)| c.from.is_some() && !index.contains_key(p))
+    {
+        for (path, entry) in index_entries(&[])? {
+            if staged.get(&path).is_some_and(|c| c.from.is_some()) {
+                index.entry(path).or_insert(entry);
+            }
+        }
+    }
     let candidates: BTreeSet<&String> = staged
         .keys()
         .chain(index.keys())
-        .filter(|p| p.ends_with(".json"))
+        .filter(|p| {
+            let (old, new) = sides(p, staged.get(*p));
+            old.is_some() || new.is_some()
+        })
         .collect();
     let mut pairs = Vec::new();
     for path in candidates {
-        let entry = index.get(path).filter(|e| is_file_mode(&e.mode));
         let change = staged.get(path);
+        let (old_path, new_path) = sides(path, change);
+        let entry = index
+            .get(path)
+            .filter(|e| new_path.is_some() && is_file_mode(&e.mode));
         // Unchanged since BASE in the index and in the working tree: not compared, and not
         // read (an unchanged symlink out of the repository or a large file is no error).
         if change.is_none() {
@@ -401,7 +513,10 @@ fn against_working_tree(
             Some(change) => is_file_mode(&change.old_mode),
             None => entry.is_some(),
         };
-        let old = in_base.then(|| blobs.at(base, base_id, path)).transpose()?;
+        let old = old_path
+            .filter(|_| in_base)
+            .map(|p| blobs.at(base, base_id, p))
+            .transpose()?;
         let new = match entry {
             None => None,
             Some(e) if e.use_blob => Some(Version {
@@ -411,7 +526,7 @@ fn against_working_tree(
             Some(_) => working_file(top, path),
         };
         pairs.push(FilePair {
-            path: path.clone(),
+            path: new_path.or(old_path).unwrap_or(path).to_string(),
             old,
             new,
             named: false,

@@ -9,6 +9,8 @@
 //! - [`config`] reads `airtight.toml` (found upward from the working directory), [`baseline`]
 //!   a lint baseline; [`output`] writes the files a run produces (`--output`,
 //!   `--write-baseline`), the one place the shell writes to the file system;
+//! - [`iac`], [`yaml`], [`cfn`] and [`terraform`] read CloudFormation/SAM templates (JSON or
+//!   YAML) and Terraform plans as worlds (`docs/iac.md`);
 //! - [`file`] is how every file is read: regular files only, at most 16 MiB, symlinks followed
 //!   only inside the tree they are in.
 //!
@@ -31,13 +33,17 @@ use airtight_encodings::span::{FileId, Span};
 use codespan_reporting::files::SimpleFiles;
 
 pub mod baseline;
+pub mod cfn;
 pub mod config;
 pub mod file;
 pub mod git;
+pub mod iac;
 pub mod intent;
 pub mod output;
 pub mod pairs;
+pub mod terraform;
 pub mod world;
+pub mod yaml;
 
 use file::{first_nul, read_named, ReadError};
 use pairs::Version;
@@ -54,6 +60,9 @@ pub struct Loader {
     diagnostics: Vec<Diagnostic>,
     /// The files that hold built-in policies rather than the user's.
     builtins: Vec<FileId>,
+    /// For files whose report entries are not named by their path (a template's entries are
+    /// named by principal or function): the path CI annotations and SARIF point at.
+    artifacts: std::collections::BTreeMap<FileId, String>,
 }
 
 impl Default for Loader {
@@ -68,6 +77,7 @@ impl Loader {
             files: SimpleFiles::new(),
             diagnostics: Vec::new(),
             builtins: Vec::new(),
+            artifacts: std::collections::BTreeMap::new(),
         }
     }
 
@@ -196,8 +206,15 @@ impl Loader {
 
     /// Parses a text already in the database as a policy of `kind` (or the type it looks
     /// like); its diagnostics are recorded.
+    /// A template, a plan or a YAML file has one error that says so ([`iac::not_a_policy`]).
     pub fn parse_policy(&mut self, file: FileId, kind: Option<PolicyKind>) -> TypedPolicy {
-        let typed = parse_policy_as(self.source(file), file, kind);
+        let mut typed = parse_policy_as(self.source(file), file, kind);
+        if typed.has_errors() {
+            if let Some(d) = iac::not_a_policy(self.source(file), file) {
+                typed.policy = None;
+                typed.diagnostics = vec![d];
+            }
+        }
         self.diagnostics.extend(typed.diagnostics.iter().cloned());
         typed
     }
@@ -214,6 +231,17 @@ impl Loader {
         let file = self.add(builtin.name, builtin.text);
         self.builtins.push(file);
         file
+    }
+
+    /// Records the repository-relative path (or the path as given) of `file`, for reports whose
+    /// entries are not named by it.
+    pub fn set_artifact(&mut self, file: FileId, path: &str) {
+        self.artifacts.insert(file, path.to_string());
+    }
+
+    /// The path recorded with [`Loader::set_artifact`].
+    pub fn artifact(&self, file: FileId) -> Option<&str> {
+        self.artifacts.get(&file).map(String::as_str)
     }
 
     /// Whether `file` holds a built-in policy.

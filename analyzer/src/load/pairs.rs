@@ -114,15 +114,26 @@ pub fn from_paths(old: &Path, new: &Path) -> Result<Vec<FilePair>, InputError> {
                 })
                 .collect())
         }
-        // A side that cannot be read at all is reported as such, not as a mix.
-        (true, false) => Err(new_at.err().map_or_else(
-            || InputError::Mixed(slashes(old), slashes(new)),
-            InputError::Read,
-        )),
-        (false, true) => Err(old_at.err().map_or_else(
-            || InputError::Mixed(slashes(old), slashes(new)),
-            InputError::Read,
-        )),
+        // A side that cannot be read at all (a mistyped path) is reported as such, not as a
+        // mix.
+        (true, false) => Err(unreadable(new, new_at)
+            .unwrap_or_else(|| InputError::Mixed(slashes(old), slashes(new)))),
+        (false, true) => Err(unreadable(old, old_at)
+            .unwrap_or_else(|| InputError::Mixed(slashes(old), slashes(new)))),
+    }
+}
+
+/// Why a path named on the command line cannot be read at all, if it cannot: refused by
+/// [`resolve_named`], or not there.
+fn unreadable(path: &Path, at: Result<PathBuf, ReadError>) -> Option<InputError> {
+    match at {
+        Err(e) => Some(InputError::Read(e)),
+        Ok(at) => fs::symlink_metadata(&at)
+            .err()
+            .map(|source| InputError::Io {
+                path: slashes(path),
+                source,
+            }),
     }
 }
 
@@ -183,7 +194,9 @@ impl Tree<'_> {
                 let rel_path = rel.join(&name);
                 let key = slashes(&rel_path);
                 let shown = slashes(&root.join(&rel_path));
-                let is_json = rel_path.extension().is_some_and(|e| e == "json");
+                // Policies are `*.json`; templates may also be YAML (`docs/iac.md`).
+                let is_json = rel_path.extension().is_some_and(|e| e == "json")
+                    || super::iac::yaml_name(&key);
                 let kind = entry.file_type().map_err(|source| InputError::Io {
                     path: shown.clone(),
                     source,

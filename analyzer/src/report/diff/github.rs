@@ -35,7 +35,10 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
             Direction::Gained => ("error", "airtight: new access"),
             Direction::Lost => ("notice", "airtight: removed access"),
         };
-        let mut props = vec![format!("file={}", escape_property(&f.file.path))];
+        let mut props = vec![format!(
+            "file={}",
+            escape_property(super::artifact(loader, f.file))
+        )];
         // Lines of OLD mean nothing in the NEW file, so removed access is annotated on the file.
         if let (Direction::Gained, Some((line, col, end_line, end_col))) =
             (f.direction, f.region(loader))
@@ -68,7 +71,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn io::Write) -> io
             writeln!(
                 w,
                 "::warning file={},title={}::{}",
-                escape_property(&f.path),
+                escape_property(super::artifact(loader, f)),
                 escape_property("airtight: no verdict"),
                 escape_data(&message)
             )?;

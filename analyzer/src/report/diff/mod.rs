@@ -250,6 +250,15 @@ impl ExampleView<'_> {
     }
 }
 
+/// The file an entry's annotations and SARIF locations point at: its path, or for an entry
+/// of a template or plan (named by principal or function) the template's or plan's path.
+pub fn artifact<'a>(loader: &'a Loader, file: &'a FileDiff) -> &'a str {
+    file.new
+        .or(file.old)
+        .and_then(|id| loader.artifact(id))
+        .unwrap_or(&file.path)
+}
+
 /// The words a person reads for a verdict.
 pub fn verdict_words(file: &FileDiff) -> &'static str {
     match file.verdict() {

@@ -132,7 +132,7 @@ fn result(loader: &Loader, f: &ExampleView<'_>) -> Value {
                 f.request(loader).to_json()
             )
         },
-        "locations": [location(&f.file.path, region)],
+        "locations": [location(super::artifact(loader, f.file), region)],
         "partialFingerprints": { "airtightFinding/v1": print },
         "properties": { "request": f.request(loader).to_json() },
     })
@@ -160,7 +160,7 @@ pub fn to_value(loader: &Loader, report: &DiffReport) -> Value {
             "ruleIndex": rule_index(rule),
             "level": RULES[rule_index(rule)].2,
             "message": { "text": text },
-            "locations": [location(&f.path, None)],
+            "locations": [location(super::artifact(loader, f), None)],
             "partialFingerprints": { "airtightFinding/v1": fingerprint(&[rule, &f.path]) },
         }));
     }

@@ -43,7 +43,7 @@ pub fn render(loader: &Loader, report: &DiffReport, w: &mut dyn WriteColor) -> i
     if !report.skipped.is_empty() {
         writeln!(
             w,
-            "\nskipped (JSON, but not policies): {}",
+            "\nskipped (not policies, templates or plans): {}",
             sanitize::line(&report.skipped.join(", "))
         )?;
     }
