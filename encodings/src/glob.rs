@@ -366,23 +366,20 @@ pub fn fold(c: char, case_insensitive: bool) -> char {
 /// already folded, and its other case forms (`K` and the Kelvin sign `\u{212A}` for `k`). A
 /// case-insensitive literal `c` in a glob accepts exactly these characters.
 pub fn case_variants(c: char) -> impl Iterator<Item = char> {
-    static PREIMAGES: std::sync::OnceLock<std::collections::HashMap<char, Vec<char>>> =
-        std::sync::OnceLock::new();
-    let table = PREIMAGES.get_or_init(|| {
-        let mut table: std::collections::HashMap<char, Vec<char>> =
-            std::collections::HashMap::new();
-        for x in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            let f = fold(x, true);
-            if f != x {
-                table.entry(f).or_default().push(x);
-            }
-        }
-        table
-    });
+    // The pairs (folded, original) with `folded == c`, in code point order.
+    let start = CASE_PREIMAGES.partition_point(|&(f, _)| f < c);
+    let others = CASE_PREIMAGES[start..]
+        .iter()
+        .take_while(move |&&(f, _)| f == c)
+        .map(|&(_, x)| x);
     std::iter::once(c)
         .filter(|c| fold(*c, true) == *c)
-        .chain(table.get(&c).into_iter().flatten().copied())
+        .chain(others)
 }
+
+// `CASE_PREIMAGES`: every (fold(x), x) with fold(x) ≠ x, sorted; written by the build script
+// (`encodings/build/case_fold.rs`) so that no process walks all of Unicode at start-up.
+include!(concat!(env!("OUT_DIR"), "/case_fold.rs"));
 
 /// Folds a whole string with [`fold`].
 pub fn fold_str(s: &str, case_insensitive: bool) -> String {
@@ -406,6 +403,17 @@ mod tests {
                 assert_eq!(fold(v, true), c, "{v:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_built_table_is_every_preimage_of_fold() {
+        let mut pairs: Vec<(char, char)> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .map(|x| (fold(x, true), x))
+            .filter(|(f, x)| f != x)
+            .collect();
+        pairs.sort_unstable();
+        assert_eq!(pairs, CASE_PREIMAGES);
     }
 
     #[test]

@@ -32,10 +32,7 @@ pub fn check(policy: &Policy, _cx: &Context) -> Vec<Diagnostic> {
             let Some(name) = text.strip_prefix("lambda:") else {
                 continue;
             };
-            let real = lambda
-                .actions
-                .iter()
-                .any(|a| e.value.matches(&format!("lambda:{}", a.name)));
+            let real = lambda.actions.iter().any(|a| e.value.matches(a.id()));
             if real {
                 continue;
             }
