@@ -72,10 +72,7 @@ fn walk(
                 } else {
                     q
                 };
-                let sub = Glob {
-                    tokens: tokens[pos..end].to_vec(),
-                    case_insensitive: glob.case_insensitive,
-                };
+                let sub = Glob::from_folded(tokens[pos..end].to_vec(), glob.case_insensitive);
                 if !possible(vars, *v, &sub) {
                     continue;
                 }
