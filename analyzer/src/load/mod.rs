@@ -5,7 +5,8 @@
 //!   `PolicySet`;
 //! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
 //!   revisions of a repository;
-//! - [`intent`] reads a `deny-check --intent` file;
+//! - [`intent`] reads a `deny-check --intent` file; [`requests`] reads the JSON Lines file of
+//!   `simulate --requests`, a line at a time;
 //! - [`file`] is how every file is read: regular files only, at most 16 MiB, symlinks followed
 //!   only inside the tree they are in.
 //!
@@ -31,6 +32,7 @@ pub mod file;
 pub mod git;
 pub mod intent;
 pub mod pairs;
+pub mod requests;
 pub mod world;
 
 use file::{first_nul, read_named, ReadError};
