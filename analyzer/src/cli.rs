@@ -215,7 +215,7 @@ pub struct SimulateArgs {
     pub request: Option<PathBuf>,
     /// Decide every request of a JSON Lines file (one request object a line; `-` reads
     /// standard input) against the policies, in one process, and write one line per request:
-    /// its line number, decision, deciding statements and reason (see docs/simulate.md).
+    /// its line number, decision, deciding statements and reason (see README.md).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["request", "explain", "world", "principal"])]
     pub requests: Option<PathBuf>,
 

@@ -7,7 +7,7 @@
 //! | `SOURCE` | the package, version, licence and scan date |
 //! | `KEYS` | every condition key: the global table first, then the SAR's shared table |
 //! | `RT_<n>`, `AC_<n>` | resource types and actions of the `n`-th service of the file |
-//! | `STRINGS`, `LEVELS` | the actions' ids, one after the other; the access levels |
+//! | `STRINGS`, `LOWER_STRINGS`, `LEVELS` | the actions' ids, one after the other, as spelled and lower-cased; the access levels |
 //! | `ACTION_RESOURCES`, `KEY_REFS` | the resource types and condition keys of the actions, as runs the action rows point into |
 //! | `SERVICES` | the services, sorted by lower-cased prefix |
 //! | `ACTION_INDEX` | `(service, action)` positions, sorted by lower-cased `service:action` |
@@ -308,6 +308,12 @@ pub fn generate(service_json: &str, global_json: &str) -> Result<String, String>
         out.push_str("];\n");
     }
     let _ = writeln!(out, "static STRINGS: &str = {strings:?};");
+    // The same ids lower-cased (ASCII: same lengths, same positions), for the lookups.
+    let _ = writeln!(
+        out,
+        "static LOWER_STRINGS: &str = {:?};",
+        strings.to_ascii_lowercase()
+    );
     let _ = writeln!(out, "static LEVELS: [&str; {}] = {levels:?};", levels.len());
     let _ = writeln!(
         out,

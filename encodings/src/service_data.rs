@@ -195,6 +195,11 @@ impl Action {
         SERVICES[usize::from(self.service)].prefix
     }
 
+    /// The id lower-cased (the order of `ACTION_INDEX`).
+    fn lower_id(&self) -> &'static str {
+        &LOWER_STRINGS[self.id.range()]
+    }
+
     /// The action name (`InvokeFunction`).
     pub fn name(&self) -> &'static str {
         &self.id()[usize::from(self.name_at)..]
@@ -332,19 +337,24 @@ impl ServiceData {
 
     /// A service by prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<&'static Service> {
-        let lower = prefix.to_lowercase();
+        let lower = Lower::of(prefix);
         SERVICES
-            .binary_search_by(|s| cmp_lower(s.prefix, &lower))
+            .binary_search_by(|s| lower.cmp_name(s.prefix))
             .ok()
             .map(|i| &SERVICES[i])
     }
 
     /// An action by `service:Action`, ignoring case (`lambda:invokefunction`).
     pub fn action(&self, id: &str) -> Option<&'static Action> {
-        let lower = id.to_lowercase();
+        // Lower-cased once, then compared with the lower-cased ids of the tables as bytes.
+        let lower = if id.is_ascii() {
+            id.to_ascii_lowercase()
+        } else {
+            id.to_lowercase()
+        };
         let action = |&(s, a): &(u16, u16)| &SERVICES[usize::from(s)].actions[usize::from(a)];
         ACTION_INDEX
-            .binary_search_by(|entry| cmp_lower(action(entry).id(), &lower))
+            .binary_search_by(|entry| action(entry).lower_id().cmp(lower.as_str()))
             .ok()
             .map(|i| action(&ACTION_INDEX[i]))
     }
@@ -385,6 +395,35 @@ fn cmp_lower(name: &str, lower: &str) -> Ordering {
     name.bytes()
         .map(|b| b.to_ascii_lowercase())
         .cmp(lower.bytes())
+}
+
+/// A name looked up ignoring case: an ASCII name is lower-cased byte by byte as it is
+/// compared, without a copy (lookups happen once per request in `simulate --requests`);
+/// another is lower-cased in full first, as IAM's case-insensitivity is Unicode's.
+enum Lower<'a> {
+    Ascii(&'a str),
+    Folded(String),
+}
+
+impl<'a> Lower<'a> {
+    fn of(name: &'a str) -> Lower<'a> {
+        if name.is_ascii() {
+            Lower::Ascii(name)
+        } else {
+            Lower::Folded(name.to_lowercase())
+        }
+    }
+
+    /// `table_name` (ASCII) lower-cased, compared with this name lower-cased.
+    fn cmp_name(&self, table_name: &str) -> Ordering {
+        match self {
+            Lower::Ascii(name) => table_name
+                .bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .cmp(name.bytes().map(|b| b.to_ascii_lowercase())),
+            Lower::Folded(lower) => cmp_lower(table_name, lower),
+        }
+    }
 }
 
 /// The IAM action that authorizes a Lambda API operation (`Invoke` → `lambda:InvokeFunction`),

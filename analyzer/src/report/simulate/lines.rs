@@ -69,7 +69,9 @@ impl Lines {
             w.write_all(self.statement(loader, s).as_bytes())?;
         }
         if self.json {
-            writeln!(w, "],\"reason\":{}}}", json_string(&evaluation.reason))
+            w.write_all(b"],\"reason\":")?;
+            write_json_string(w, &evaluation.reason)?;
+            w.write_all(b"}\n")
         } else {
             writeln!(w, "]")
         }
@@ -78,12 +80,9 @@ impl Lines {
     /// The line of a line that is not a request.
     pub fn error(&mut self, bad: &BadLine, w: &mut dyn Write) -> io::Result<()> {
         if self.json {
-            writeln!(
-                w,
-                "{{\"line\":{},\"error\":{}}}",
-                bad.line,
-                json_string(&bad.message)
-            )
+            write!(w, "{{\"line\":{},\"error\":", bad.line)?;
+            write_json_string(w, &bad.message)?;
+            w.write_all(b"}\n")
         } else {
             writeln!(w, "{}: ERROR: {}", bad.line, sanitize::line(&bad.message))
         }
@@ -116,7 +115,16 @@ fn word(decision: Decision) -> &'static str {
     }
 }
 
-/// `text` as a JSON string literal, unsafe characters escaped ([`sanitize::json`]).
-fn json_string(text: &str) -> String {
-    sanitize::json(&serde_json::Value::from(text), false)
+/// Writes `text` as a JSON string literal, unsafe characters escaped ([`sanitize::json`]). Printable
+/// ASCII without quotes or backslashes, what reasons are made of, needs no escape at all.
+fn write_json_string(w: &mut dyn Write, text: &str) -> io::Result<()> {
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        w.write_all(b"\"")?;
+        w.write_all(text.as_bytes())?;
+        return w.write_all(b"\"");
+    }
+    w.write_all(sanitize::json(&serde_json::Value::from(text), false).as_bytes())
 }
