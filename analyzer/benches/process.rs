@@ -1,12 +1,13 @@
 //! Benchmark (not a test): the `airtight` binary run as a user runs it, one process per
 //! question, as in a pre-commit hook or a CI step.
 //!
-//! `cargo bench -p airtight-analyzer --bench process [-- --runs N] [-- --only NAME]` builds
-//! the release binary, writes small fixtures under `target/process-bench/`, and prints for
+//! `cargo bench -p airtight-analyzer --bench process [-- --runs N] [--only NAME] [--bin PATH]`
+//! builds the release binary, writes small fixtures under `target/process-bench/`, and prints for
 //! each case the process wall time (median and minimum of N runs, default 21; measured around
 //! the child process, fixtures warm in the page cache) and the peak resident memory
 //! (`/usr/bin/time -f %M`, the largest of 3 runs), with the load average, since the machine
-//! may be shared.
+//! may be shared. `--bin` measures another build of `airtight` (an older commit, to compare)
+//! on the same fixtures.
 //!
 //! | case | what it asks | targets (issue 13) |
 //! |---|---|---|
@@ -286,7 +287,10 @@ fn main() {
         .unwrap_or(21)
         .max(1);
     let only = value("--only");
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_airtight"));
+    let bin = value("--bin").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_airtight")),
+        PathBuf::from,
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = root.join("target/process-bench");
     if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -347,6 +351,7 @@ fn main() {
         };
         let rate = c
             .requests
+            .filter(|_| flag.is_empty())
             .map(|n| {
                 format!(
                     "  {:.2} M requests/s",
