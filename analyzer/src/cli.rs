@@ -89,7 +89,8 @@ pub enum Command {
 const SIMULATE_EXAMPLES: &str = "Examples:
   airtight simulate --request req.json --identity role-policy.json
   airtight simulate --request req.json --resource-policy function-policy.json --format json
-  airtight simulate --request req.json --identity p.json --scp root.json --scp ou.json,ou-extra.json";
+  airtight simulate --request req.json --identity p.json --scp root.json --scp ou.json,ou-extra.json
+  airtight simulate --requests expectations.jsonl --identity p.json --format json";
 
 const EQUIV_EXAMPLES: &str = "Examples:
   airtight equiv old.json new.json
@@ -212,8 +213,13 @@ pub fn parse_level(text: &str) -> Result<Level, String> {
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The request to decide (JSON: principal, action, resource, resource_account, context).
-    #[arg(long, value_name = "FILE")]
-    pub request: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "requests")]
+    pub request: Option<PathBuf>,
+    /// Decide every request of a JSON Lines file (one request object a line; `-` reads
+    /// standard input) against the policies, in one process, and write one line per request:
+    /// its line number, decision, deciding statements and reason (see README.md).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["request", "explain", "world", "principal"])]
+    pub requests: Option<PathBuf>,
 
     #[command(flatten)]
     pub policies: PolicySetArgs,

@@ -15,7 +15,7 @@ use crate::condition::{
 use crate::policy::{
     Condition, Effect, Matcher, Policy, PolicyKind, PrincipalBlock, PrincipalEntry, Statement,
 };
-use crate::request::{ContextValue, PrincipalKind, Request};
+use crate::request::{Caller, ContextValue, Request};
 use crate::span::{FileId, Span};
 
 /// Every policy that takes part in one authorization decision.
@@ -122,15 +122,40 @@ enum Grant {
     Account,
 }
 
+/// A request with what every statement asks of it worked out once per decision: the caller
+/// (kind, account, role), read from the principal ARN without allocating. Before, each
+/// Principal block, each derived condition key and the decision itself parsed the ARN again
+/// into owned strings.
+struct Prepared<'r> {
+    request: &'r Request,
+    caller: Caller<'r>,
+}
+
+impl<'r> Prepared<'r> {
+    fn new(request: &'r Request) -> Prepared<'r> {
+        Prepared {
+            request,
+            caller: request.caller(),
+        }
+    }
+
+    /// The value of a context key (lower-cased name): as given, else derived.
+    fn value(&self, key: &str) -> Option<std::borrow::Cow<'r, ContextValue>> {
+        self.request.value_for(self.caller, key)
+    }
+}
+
 /// Decides `request` against `set`.
 pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
-    let kind = request.kind();
+    let prepared = Prepared::new(request);
+    let kind = prepared.caller;
     let caller_account = kind.account();
     let is_iam = caller_account.is_some();
-    let root = matches!(kind, PrincipalKind::AccountRoot { .. });
+    let root = matches!(kind, Caller::AccountRoot { .. });
+    let request = &prepared;
     // Who the identity side describes: the home account's users and roles. Its root user is
     // bound by the SCPs but by no identity policy, boundary or session policy (§5.7).
-    let in_home = is_iam && set.home_account(request, caller_account) == caller_account;
+    let in_home = is_iam && set.home_account(request.request, caller_account) == caller_account;
     let described = in_home && !root;
     let outside = is_iam && !in_home;
     let scps_apply = in_home;
@@ -190,7 +215,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     let mut grant: Option<Grant> = None;
     if let Some(p) = &set.resource {
         for s in &p.statements {
-            if s.effect.value == Effect::Allow && applies_without_principal(s, request, p) {
+            if s.effect.value == Effect::Allow && applies_without_principal(s, request) {
                 if let Some(g) = s
                     .principal
                     .as_ref()
@@ -203,10 +228,11 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         }
     }
 
+    let resource_account = &request.request.resource_account;
     let (principal_account, same_account) = match caller_account {
         Some(a) => (
             a.to_string(),
-            request.resource_account.is_empty() || request.resource_account == a,
+            resource_account.is_empty() || resource_account == a,
         ),
         None => (String::new(), false),
     };
@@ -215,7 +241,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         return match grant {
             Some(_) => allowed(rbp_allows, "the resource-based policy grants the request"),
             None => implicit(match kind {
-                PrincipalKind::Anonymous => {
+                Caller::Anonymous => {
                     "anonymous requests are allowed only by a resource-based policy that names `*`"
                         .into()
                 }
@@ -238,13 +264,13 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
         );
     }
     let id_ok = if outside {
-        root || request.outside.identity_allows
+        root || request.request.outside.identity_allows
     } else {
         root || !id_allows.is_empty()
     };
     let mut pb_allows = Vec::new();
     let pb_ok = match &set.boundary {
-        _ if outside => root || request.outside.limits_allow,
+        _ if outside => root || request.request.outside.limits_allow,
         _ if root => true,
         None => true,
         Some(p) => {
@@ -271,7 +297,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
             );
             !sp_allows.is_empty()
         }
-        None => !matches!(kind, PrincipalKind::FederatedUser { .. }),
+        None => !matches!(kind, Caller::FederatedUser { .. }),
     };
     let limits_ok = pb_ok && sp_ok;
     let identity_path = id_ok && limits_ok;
@@ -322,8 +348,7 @@ pub fn evaluate(set: &PolicySet, request: &Request) -> Evaluation {
     // Cross-account (§5.4): both sides must allow.
     if grant.is_none() {
         return implicit(format!(
-            "the principal's account `{principal_account}` differs from the resource's account `{}`, and no resource-based policy statement grants it",
-            request.resource_account
+            "the principal's account `{principal_account}` differs from the resource's account `{resource_account}`, and no resource-based policy statement grants it"
         ));
     }
     if !identity_path {
@@ -367,23 +392,23 @@ fn allowed(deciding: Vec<StatementRef>, reason: &str) -> Evaluation {
     }
 }
 
-fn level_allows(level: &[Policy], kind: PolicyKind, request: &Request) -> bool {
+fn level_allows(level: &[Policy], kind: PolicyKind, request: &Prepared) -> bool {
     level.iter().any(|p| {
         p.statements
             .iter()
-            .any(|s| s.effect.value == Effect::Allow && statement_applies(s, request, p, kind))
+            .any(|s| s.effect.value == Effect::Allow && applies(s, request, kind))
     })
 }
 
 fn collect(
     policy: &Policy,
     kind: PolicyKind,
-    request: &Request,
+    request: &Prepared,
     effect: Effect,
     out: &mut Vec<StatementRef>,
 ) {
     for s in &policy.statements {
-        if s.effect.value == effect && statement_applies(s, request, policy, kind) {
+        if s.effect.value == effect && applies(s, request, kind) {
             out.push(statement_ref(policy, s, kind));
         }
     }
@@ -404,35 +429,38 @@ fn statement_ref(policy: &Policy, s: &Statement, kind: PolicyKind) -> StatementR
 pub fn statement_applies(
     s: &Statement,
     request: &Request,
-    policy: &Policy,
+    _policy: &Policy,
     kind: PolicyKind,
 ) -> bool {
+    applies(s, &Prepared::new(request), kind)
+}
+
+/// [`statement_applies`] on a prepared request.
+fn applies(s: &Statement, request: &Prepared, kind: PolicyKind) -> bool {
     let principal_ok = match (&s.principal, kind) {
         (Some(b), PolicyKind::Resource | PolicyKind::Rcp) => principal_grant(b, request).is_some(),
         _ => true,
     };
-    principal_ok && applies_without_principal(s, request, policy)
+    principal_ok && applies_without_principal(s, request)
 }
 
-fn applies_without_principal(s: &Statement, request: &Request, _policy: &Policy) -> bool {
-    let action_hit = s
-        .action
-        .entries
-        .iter()
-        .any(|g| g.value.matches(&request.action));
+fn applies_without_principal(s: &Statement, request: &Prepared) -> bool {
+    let action = &request.request.action;
+    let action_hit = s.action.entries.iter().any(|g| g.value.matches(action));
     if action_hit == s.action.negated {
         return false;
     }
     if let Some(r) = &s.resource {
+        let resource = &request.request.resource;
         let hit = r
             .entries
             .iter()
-            .any(|m| matcher_matches(&m.value, &request.resource, request));
+            .any(|m| matches_in(&m.value, resource, request));
         if hit == r.negated {
             return false;
         }
     }
-    s.conditions.iter().all(|c| condition_holds(c, request))
+    s.conditions.iter().all(|c| holds(c, request))
 }
 
 /// Whether a Resource/NotResource entry matches `subject`, resolving its policy variables
@@ -440,41 +468,32 @@ fn applies_without_principal(s: &Statement, request: &Request, _policy: &Policy)
 pub fn matcher_matches(m: &Matcher, subject: &str, request: &Request) -> bool {
     match &m.glob {
         Some(g) => g.matches(subject),
-        None => {
-            let values: Vec<(String, Option<String>)> = m
-                .template
-                .variables()
-                .map(|v| {
-                    (
-                        v.key.clone(),
-                        request.single(&v.key).map(|c| c.into_owned()),
-                    )
-                })
-                .collect();
-            m.template
-                .resolve(|k| {
-                    values
-                        .iter()
-                        .find(|(key, _)| key == k)
-                        .and_then(|(_, v)| v.as_deref())
-                })
-                .is_some_and(|g| g.matches(subject))
-        }
+        None => matches_in(m, subject, &Prepared::new(request)),
+    }
+}
+
+/// [`matcher_matches`] on a prepared request.
+fn matches_in(m: &Matcher, subject: &str, request: &Prepared) -> bool {
+    match &m.glob {
+        Some(g) => g.matches(subject),
+        None => m
+            .template
+            .resolve(|key| request.request.single_for(request.caller, key))
+            .is_some_and(|g| g.matches(subject)),
     }
 }
 
 /// Whether a Principal/NotPrincipal block names this request's caller.
 pub fn principal_applies(block: &PrincipalBlock, request: &Request) -> bool {
-    principal_grant(block, request).is_some()
+    principal_grant(block, &Prepared::new(request)).is_some()
 }
 
 /// Which grant, if any, a Principal/NotPrincipal block gives this request.
-fn principal_grant(block: &PrincipalBlock, request: &Request) -> Option<Grant> {
-    let kind = request.kind();
+fn principal_grant(block: &PrincipalBlock, request: &Prepared) -> Option<Grant> {
     let best = block
         .entries
         .iter()
-        .filter_map(|e| principal_entry_grant(&e.value, &kind, request))
+        .filter_map(|e| principal_entry_grant(&e.value, request.caller, request.request))
         .min();
     if block.negated {
         // NotPrincipal: everyone except the listed principals.
@@ -489,7 +508,7 @@ fn principal_grant(block: &PrincipalBlock, request: &Request) -> Option<Grant> {
 
 fn principal_entry_grant(
     entry: &PrincipalEntry,
-    kind: &PrincipalKind,
+    kind: Caller<'_>,
     request: &Request,
 ) -> Option<Grant> {
     match entry {
@@ -500,7 +519,7 @@ fn principal_entry_grant(
         PrincipalEntry::Arn(arn) => {
             if *arn == request.principal {
                 return Some(match kind {
-                    PrincipalKind::Role { .. } => Grant::Role,
+                    Caller::Role { .. } => Grant::Role,
                     _ => Grant::Direct,
                 });
             }
@@ -508,14 +527,15 @@ fn principal_entry_grant(
             // above or not at all. A role session's ARN has no path, so a session is matched
             // by account and role name.
             match kind {
-                PrincipalKind::AssumedRole { role_arn, .. } => {
-                    same_role(arn, role_arn).then_some(Grant::Role)
-                }
+                Caller::AssumedRole { .. } => kind
+                    .role_arn()
+                    .is_some_and(|role_arn| same_role(arn, &role_arn))
+                    .then_some(Grant::Role),
                 _ => None,
             }
         }
         PrincipalEntry::Service(name) => {
-            matches!(kind, PrincipalKind::Service { name: n } if n == name).then_some(Grant::Direct)
+            matches!(kind, Caller::Service { name: n } if n == name).then_some(Grant::Direct)
         }
         PrincipalEntry::Federated(_) | PrincipalEntry::CanonicalUser(_) => None,
     }
@@ -541,6 +561,11 @@ fn same_role(policy_arn: &str, role_arn: &str) -> bool {
 
 /// One condition: §3.2–§3.4, including the missing-key table of §3.3.
 pub fn condition_holds(c: &Condition, request: &Request) -> bool {
+    holds(c, &Prepared::new(request))
+}
+
+/// [`condition_holds`] on a prepared request.
+fn holds(c: &Condition, request: &Prepared) -> bool {
     let value = request.value(&c.key.name);
     if c.op.base == BaseOp::Null {
         let present = value.is_some();
@@ -582,21 +607,19 @@ pub fn single_test_constant(c: &Condition, v: &str) -> Option<bool> {
         return None;
     }
     let dummy = Request::new(None, "", "", None);
-    Some(single_test(c, v, &dummy))
+    Some(single_test(c, v, &Prepared::new(&dummy)))
 }
 
 /// The single-value test: positive `∃p. match(v, p)`; negated `∀p. ¬match(v, p)`. A request
 /// value that cannot be read in the operator's type makes the test false either way (§3.6).
-fn single_test(c: &Condition, v: &str, request: &Request) -> bool {
+fn single_test(c: &Condition, v: &str, request: &Prepared) -> bool {
     let family = c.op.base.family();
     let Some(typed) = TypedValue::read(family, v) else {
         return false;
     };
     let mut matchers = c.matchers.iter();
     let any = c.values.iter().any(|p| match &p.value {
-        CondValue::Pattern(_) => matchers
-            .next()
-            .is_some_and(|m| matcher_matches(m, v, request)),
+        CondValue::Pattern(_) => matchers.next().is_some_and(|m| matches_in(m, v, request)),
         other => typed.compare(c.op.base, other),
     });
     if c.op.base.is_negated() {
@@ -621,7 +644,7 @@ impl TypedValue {
         Some(match family {
             Family::String | Family::Null => TypedValue::Text,
             Family::Arn => {
-                if !crate::policy::arn_shape().matches(v) {
+                if !crate::policy::is_arn_shaped(v) {
                     return None;
                 }
                 TypedValue::Text

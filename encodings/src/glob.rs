@@ -21,12 +21,75 @@ pub enum GlobToken {
 }
 
 /// A compiled wildcard pattern over a whole string.
+///
+/// Build one with the constructors ([`Glob::wildcard`], [`Glob::literal`],
+/// [`Glob::from_tokens`], [`Glob::from_folded`], [`Glob::any`]): they also work out how
+/// [`Glob::matches`] is best run (its [`Plan`]). `tokens` is public to read; a glob is never
+/// changed in place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Glob {
     pub tokens: Vec<GlobToken>,
     /// When set, literal characters are stored lower-cased and the subject is lower-cased
     /// (ASCII and Unicode simple lower-case mapping, char by char) before comparison.
     pub case_insensitive: bool,
+    /// How to match, worked out once from `tokens` (a function of them, so it takes no part
+    /// in what a glob means).
+    plan: Plan,
+}
+
+/// How [`Glob::matches`] runs for a glob, decided once when it is built. The evaluator
+/// matches every action and resource of every statement against every request, so the
+/// matcher must not rediscover the shape of a pattern on each call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Plan {
+    /// `*`: every string.
+    Any,
+    /// No wildcard: the subject has exactly these characters.
+    Literal,
+    /// Literals, `?` and `*` only: single-star backtracking is exact.
+    Greedy,
+    /// An ARN pattern ([`crate::policy::arn_template`]): five literal colons (at these token
+    /// positions), colon-free wildcards only before the fifth, and only `?` and `*` after it.
+    /// The subject splits at its first five colons and each part matches on its own.
+    Arn([u16; 5]),
+    /// Anything else: position-set simulation.
+    Nfa,
+}
+
+impl Plan {
+    fn of(tokens: &[GlobToken]) -> Plan {
+        let no_colon =
+            |t: &GlobToken| matches!(t, GlobToken::AnyRunNoColon | GlobToken::AnyCharNoColon);
+        if tokens == [GlobToken::AnyRun] {
+            return Plan::Any;
+        }
+        if tokens.iter().all(|t| matches!(t, GlobToken::Char(_))) {
+            return Plan::Literal;
+        }
+        if !tokens.contains(&GlobToken::AnyRunNoColon) {
+            return Plan::Greedy;
+        }
+        let mut cuts = [0u16; 5];
+        let mut found = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            match t {
+                GlobToken::Char(':') if found < 5 => {
+                    let Ok(i) = u16::try_from(i) else {
+                        return Plan::Nfa;
+                    };
+                    cuts[found] = i;
+                    found += 1;
+                }
+                GlobToken::AnyRun | GlobToken::AnyChar if found < 5 => return Plan::Nfa,
+                t if found == 5 && no_colon(t) => return Plan::Nfa,
+                _ => {}
+            }
+        }
+        if found < 5 {
+            return Plan::Nfa;
+        }
+        Plan::Arn(cuts)
+    }
 }
 
 impl Glob {
@@ -40,11 +103,7 @@ impl Glob {
                 c => GlobToken::Char(fold(c, case_insensitive)),
             })
             .collect();
-        Glob {
-            tokens,
-            case_insensitive,
-        }
-        .normalized()
+        Glob::normalized(tokens, case_insensitive)
     }
 
     /// A glob that matches exactly `text` (`*` and `?` are literal).
@@ -53,10 +112,7 @@ impl Glob {
             .chars()
             .map(|c| GlobToken::Char(fold(c, case_insensitive)))
             .collect();
-        Glob {
-            tokens,
-            case_insensitive,
-        }
+        Glob::from_folded(tokens, case_insensitive)
     }
 
     /// Builds a glob from tokens, folding literal characters when case-insensitive.
@@ -68,26 +124,29 @@ impl Glob {
                 other => other,
             })
             .collect();
+        Glob::normalized(tokens, case_insensitive)
+    }
+
+    /// A glob of tokens taken as they are: literal characters already folded when
+    /// case-insensitive (a piece of another glob's tokens, say).
+    pub fn from_folded(tokens: Vec<GlobToken>, case_insensitive: bool) -> Glob {
+        let plan = Plan::of(&tokens);
         Glob {
             tokens,
             case_insensitive,
+            plan,
         }
-        .normalized()
     }
 
     /// Matches everything.
     pub fn any() -> Glob {
-        Glob {
-            tokens: vec![GlobToken::AnyRun],
-            case_insensitive: false,
-        }
+        Glob::from_folded(vec![GlobToken::AnyRun], false)
     }
 
-    /// Collapses runs of `*` (they mean the same as one).
-    fn normalized(mut self) -> Glob {
-        self.tokens
-            .dedup_by(|a, b| a == b && matches!(a, GlobToken::AnyRun | GlobToken::AnyRunNoColon));
-        self
+    /// The glob of `tokens` with runs of `*` collapsed (they mean the same as one).
+    fn normalized(mut tokens: Vec<GlobToken>, case_insensitive: bool) -> Glob {
+        tokens.dedup_by(|a, b| a == b && matches!(a, GlobToken::AnyRun | GlobToken::AnyRunNoColon));
+        Glob::from_folded(tokens, case_insensitive)
     }
 
     /// True when the glob has no wildcard token.
@@ -113,103 +172,88 @@ impl Glob {
 
     /// Whether `subject` matches the whole glob. Linear-space backtracking over the last `*`,
     /// O(len(subject) · len(glob)) time in the worst case.
+    ///
+    /// An ASCII subject is matched byte by byte without allocating; a literal character of
+    /// the glob outside ASCII never equals one of its bytes, folded or not (folding maps ASCII
+    /// to ASCII). Another subject is folded into characters first.
     pub fn matches(&self, subject: &str) -> bool {
+        if self.plan == Plan::Any {
+            return true;
+        }
         if subject.is_ascii() {
-            if let Some(m) = self.matches_ascii(subject.as_bytes()) {
-                return m;
-            }
+            let s = subject.as_bytes();
+            return if self.case_insensitive {
+                self.run_plan(s, |t, b| accepts_byte(t, b.to_ascii_lowercase()))
+            } else {
+                self.run_plan(s, accepts_byte)
+            };
         }
         let ci = self.case_insensitive;
         let s: Vec<char> = subject.chars().map(|c| fold(c, ci)).collect();
+        self.run_plan(&s, |t, c| t.accepts(c))
+    }
+
+    /// The plan run over the subject's bytes or (folded) characters; `accepts` compares one
+    /// token with one of them.
+    fn run_plan<T: Copy + PartialEq + From<u8>>(
+        &self,
+        s: &[T],
+        accepts: impl Fn(GlobToken, T) -> bool + Copy,
+    ) -> bool {
         let p = &self.tokens;
-        if !p.contains(&GlobToken::AnyRunNoColon) {
-            return match_greedy(p, &s);
+        match self.plan {
+            Plan::Any => true,
+            Plan::Literal => p.len() == s.len() && p.iter().zip(s).all(|(t, c)| accepts(*t, *c)),
+            Plan::Greedy => greedy(p, s, accepts),
+            Plan::Arn(cuts) => arn_components(p, &cuts, s, accepts),
+            Plan::Nfa => nfa(p, s, accepts),
         }
-        match_nfa(p, &s)
     }
 }
 
-impl Glob {
-    /// The same match over ASCII bytes without allocating, or `None` when a non-ASCII literal
-    /// makes the byte view inapplicable.
-    fn matches_ascii(&self, s: &[u8]) -> Option<bool> {
-        if self
-            .tokens
-            .iter()
-            .any(|t| matches!(t, GlobToken::Char(c) if !c.is_ascii()))
-        {
-            return None;
-        }
-        let ci = self.case_insensitive;
-        let accepts = |t: GlobToken, b: u8| match t {
-            GlobToken::Char(c) => {
-                c as u32 == u32::from(if ci { b.to_ascii_lowercase() } else { b })
-            }
-            GlobToken::AnyChar | GlobToken::AnyRun => true,
-            GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
-        };
-        if !self.tokens.contains(&GlobToken::AnyRunNoColon) {
-            return Some(greedy(&self.tokens, s, accepts));
-        }
-        if let Some(m) = arn_components(&self.tokens, s, &accepts) {
-            return Some(m);
-        }
-        Some(nfa(&self.tokens, s, accepts))
+/// Whether `t` accepts the (already folded) byte `b`.
+fn accepts_byte(t: GlobToken, b: u8) -> bool {
+    match t {
+        GlobToken::Char(c) => c as u32 == u32::from(b),
+        GlobToken::AnyChar | GlobToken::AnyRun => true,
+        GlobToken::AnyCharNoColon | GlobToken::AnyRunNoColon => b != b':',
     }
 }
 
-/// ARN patterns (`arn_template`): five literal colons, before which every wildcard is
-/// colon-free. The subject then splits at its first five colons and each component matches on
-/// its own — inside a colon-free component a colon-free run is an ordinary run, so
-/// backtracking is exact. `None` when the pattern does not have that shape.
-fn arn_components(
+/// An ARN pattern (see [`Plan::Arn`]; `cuts` are the positions of its five colons): the
+/// subject splits at its first five colons and each component matches on its own. Inside a
+/// colon-free component a colon-free run is an ordinary run, so backtracking is exact.
+fn arn_components<T: Copy + PartialEq + From<u8>>(
     p: &[GlobToken],
-    s: &[u8],
-    accepts: &impl Fn(GlobToken, u8) -> bool,
-) -> Option<bool> {
-    let mut cuts = [0usize; 5];
-    let mut found = 0;
-    for (i, t) in p.iter().enumerate() {
-        match t {
-            GlobToken::Char(':') => {
-                cuts[found] = i;
-                found += 1;
-                if found == 5 {
-                    break;
-                }
-            }
-            GlobToken::AnyRun | GlobToken::AnyChar => return None,
-            _ => {}
-        }
-    }
-    if found < 5
-        || p[cuts[4] + 1..]
-            .iter()
-            .any(|t| matches!(t, GlobToken::AnyRunNoColon | GlobToken::AnyCharNoColon))
-    {
-        return None;
-    }
+    cuts: &[u16; 5],
+    s: &[T],
+    accepts: impl Fn(GlobToken, T) -> bool + Copy,
+) -> bool {
+    let colon = T::from(b':');
     let mut start_p = 0;
     let mut rest = s;
-    for &cut in &cuts {
-        let Some(colon) = rest.iter().position(|b| *b == b':') else {
-            return Some(false);
+    for &cut in cuts {
+        let cut = usize::from(cut);
+        let Some(at) = rest.iter().position(|c| *c == colon) else {
+            return false;
         };
-        if !greedy(&p[start_p..cut], &rest[..colon], accepts) {
-            return Some(false);
+        if !greedy(&p[start_p..cut], &rest[..at], accepts) {
+            return false;
         }
         start_p = cut + 1;
-        rest = &rest[colon + 1..];
+        rest = &rest[at + 1..];
     }
-    Some(greedy(&p[start_p..], rest, accepts))
+    greedy(&p[start_p..], rest, accepts)
 }
 
 /// Classic single-star backtracking, valid when every run token is [`GlobToken::AnyRun`].
+#[cfg(test)]
 fn match_greedy(p: &[GlobToken], s: &[char]) -> bool {
     greedy(p, s, |t, c| t.accepts(c))
 }
 
 /// Position-set simulation, valid for every token kind. O(len(s) · len(p)).
+#[cfg(test)]
 fn match_nfa(p: &[GlobToken], s: &[char]) -> bool {
     nfa(p, s, |t, c| t.accepts(c))
 }
@@ -221,7 +265,8 @@ fn greedy<T: Copy>(p: &[GlobToken], s: &[T], accepts: impl Fn(GlobToken, T) -> b
     while si < s.len() {
         match p.get(pi) {
             // Every run is a star here: callers pass colon-free runs only where the subject has
-            // no colon (see `arn_components`).
+            // no colon (see `arn_components`). A run that ends the glob takes the rest.
+            Some(t) if t.is_run() && pi + 1 == p.len() => return true,
             Some(t) if t.is_run() => {
                 star = Some((pi, si));
                 pi += 1;
@@ -366,23 +411,20 @@ pub fn fold(c: char, case_insensitive: bool) -> char {
 /// already folded, and its other case forms (`K` and the Kelvin sign `\u{212A}` for `k`). A
 /// case-insensitive literal `c` in a glob accepts exactly these characters.
 pub fn case_variants(c: char) -> impl Iterator<Item = char> {
-    static PREIMAGES: std::sync::OnceLock<std::collections::HashMap<char, Vec<char>>> =
-        std::sync::OnceLock::new();
-    let table = PREIMAGES.get_or_init(|| {
-        let mut table: std::collections::HashMap<char, Vec<char>> =
-            std::collections::HashMap::new();
-        for x in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            let f = fold(x, true);
-            if f != x {
-                table.entry(f).or_default().push(x);
-            }
-        }
-        table
-    });
+    // The pairs (folded, original) with `folded == c`, in code point order.
+    let start = CASE_PREIMAGES.partition_point(|&(f, _)| f < c);
+    let others = CASE_PREIMAGES[start..]
+        .iter()
+        .take_while(move |&&(f, _)| f == c)
+        .map(|&(_, x)| x);
     std::iter::once(c)
         .filter(|c| fold(*c, true) == *c)
-        .chain(table.get(&c).into_iter().flatten().copied())
+        .chain(others)
 }
+
+// `CASE_PREIMAGES`: every (fold(x), x) with fold(x) ≠ x, sorted; written by the build script
+// (`encodings/build/case_fold.rs`) so that no process walks all of Unicode at start-up.
+include!(concat!(env!("OUT_DIR"), "/case_fold.rs"));
 
 /// Folds a whole string with [`fold`].
 pub fn fold_str(s: &str, case_insensitive: bool) -> String {
@@ -406,6 +448,17 @@ mod tests {
                 assert_eq!(fold(v, true), c, "{v:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_built_table_is_every_preimage_of_fold() {
+        let mut pairs: Vec<(char, char)> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .map(|x| (fold(x, true), x))
+            .filter(|(f, x)| f != x)
+            .collect();
+        pairs.sort_unstable();
+        assert_eq!(pairs, CASE_PREIMAGES);
     }
 
     #[test]
@@ -574,6 +627,89 @@ mod tests {
         let arn = crate::policy::arn_shape();
         assert!(arn.matches("arn:aws:s3:::b"));
         assert!(!arn.matches("arn:aws:s3::b"));
+    }
+
+    /// The reference: position sets over the folded characters, whatever the glob's shape.
+    fn reference(glob: &Glob, subject: &str) -> bool {
+        let chars: Vec<char> = subject
+            .chars()
+            .map(|c| fold(c, glob.case_insensitive))
+            .collect();
+        match_nfa(&glob.tokens, &chars)
+    }
+
+    #[test]
+    fn every_plan_is_chosen() {
+        let arn = |t: &str| {
+            crate::policy::arn_template(t, false)
+                .0
+                .to_glob()
+                .expect("no variables")
+        };
+        assert_eq!(Glob::wildcard("*", true).plan, Plan::Any);
+        assert_eq!(Glob::wildcard("s3:GetObject", true).plan, Plan::Literal);
+        assert_eq!(Glob::wildcard("s3:Get*", true).plan, Plan::Greedy);
+        // No wildcard in the first five components: the one run takes colons.
+        assert_eq!(arn("arn:aws:s3:::b/*").plan, Plan::Greedy);
+        assert!(matches!(
+            arn("arn:aws:lambda:*:*:function:*").plan,
+            Plan::Arn(_)
+        ));
+        assert!(matches!(crate::policy::arn_shape().plan, Plan::Arn(_)));
+        // A colon-free run after the fifth colon, or none at all.
+        assert_eq!(
+            Glob::from_folded(
+                vec![
+                    GlobToken::Char(':'),
+                    GlobToken::AnyRunNoColon,
+                    GlobToken::Char(':')
+                ],
+                false
+            )
+            .plan,
+            Plan::Nfa
+        );
+        assert_eq!(
+            Glob::from_tokens(vec![GlobToken::AnyRunNoColon], false).plan,
+            Plan::Nfa
+        );
+    }
+
+    #[test]
+    fn arn_shape_is_five_colons() {
+        let shape = crate::policy::arn_shape();
+        for v in [
+            "",
+            "arn",
+            "a:b:c:d:e",
+            "a:b:c:d:e:",
+            "arn:aws:s3:::b",
+            ":::::",
+            "é:::::é",
+            "a:b:c:d:e:f:g",
+        ] {
+            assert_eq!(crate::policy::is_arn_shaped(v), shape.matches(v), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+
+        /// Whatever plan a glob gets, it matches what the position-set reference matches:
+        /// wildcard patterns and ARN patterns (colon-free runs in the first five components),
+        /// case-sensitive or not, on ASCII and other subjects.
+        #[test]
+        fn planned_matching_agrees_with_the_reference(
+            pattern in "[aAbK\\u{212a}é:*?]{0,8}",
+            arn_pattern in "[ab*?:]{0,4}:[a*]{0,2}:[b?]{0,2}:[*a]{0,2}:[:b*]{0,2}:[a:*?]{0,3}",
+            subject in "[aAbkK\\u{212a}éÉ:]{0,9}",
+            ci in proptest::bool::ANY,
+        ) {
+            let glob = Glob::wildcard(&pattern, ci);
+            proptest::prop_assert_eq!(glob.matches(&subject), reference(&glob, &subject), "{} ci={} on {:?}", pattern, ci, subject);
+            let arn = crate::policy::arn_template(&arn_pattern, false).0.to_glob().expect("no variables");
+            proptest::prop_assert_eq!(arn.matches(&subject), reference(&arn, &subject), "{} on {:?}", arn_pattern, subject);
+        }
     }
 
     #[test]

@@ -118,6 +118,16 @@ pub fn duplicate_keys(value: &Json) -> Vec<Diagnostic> {
     while let Some(v) = stack.pop() {
         match &v.kind {
             JsonKind::Array(items) => stack.extend(items.iter().rev()),
+            // A small object (a request, most policy elements) is checked pairwise, which is
+            // cheaper than hashing; a large one through the map, which keeps it linear.
+            JsonKind::Object(members) if members.len() <= SMALL_OBJECT => {
+                for (i, m) in members.iter().enumerate() {
+                    if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
+                        out.push(duplicate(m, first.key_span));
+                    }
+                }
+                stack.extend(members.iter().rev().map(|m| &m.value));
+            }
             JsonKind::Object(members) => {
                 first_spans.clear();
                 for m in members {
@@ -125,15 +135,7 @@ pub fn duplicate_keys(value: &Json) -> Vec<Diagnostic> {
                         Entry::Vacant(e) => {
                             e.insert(m.key_span);
                         }
-                        Entry::Occupied(first) => out.push(
-                            Diagnostic::error(
-                                "duplicate-key",
-                                format!("duplicate key `{}`", m.key),
-                                m.key_span,
-                            )
-                            .with_label("repeated here")
-                            .with_secondary(*first.get(), "first defined here"),
-                        ),
+                        Entry::Occupied(first) => out.push(duplicate(m, *first.get())),
                     }
                 }
                 stack.extend(members.iter().rev().map(|m| &m.value));
@@ -142,6 +144,20 @@ pub fn duplicate_keys(value: &Json) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Objects with at most this many members are checked for duplicate keys pairwise.
+const SMALL_OBJECT: usize = 16;
+
+/// The diagnostic of member `m`, whose key was first defined at `first`.
+fn duplicate(m: &Member, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-key",
+        format!("duplicate key `{}`", m.key),
+        m.key_span,
+    )
+    .with_label("repeated here")
+    .with_secondary(first, "first defined here")
 }
 
 struct Reader<'a> {
@@ -499,17 +515,17 @@ impl<'a> Reader<'a> {
                         .with_label("escape it, e.g. `\\n`"))
                 }
                 _ => {
-                    let c = self.text[self.pos..].chars().next().unwrap_or('\u{FFFD}');
-                    let at = abs(self, self.pos);
-                    let len = c.len_utf8();
-                    text.push(c);
-                    for k in 0..len {
-                        offsets.push(match self.map {
-                            Some(_) => abs(self, self.pos + k),
-                            None => at + k as u32,
-                        });
-                    }
-                    self.pos += len;
+                    // A run of ordinary characters, copied at once: it ends at a quote, a
+                    // backslash, a control character or the end of the text, all ASCII, so
+                    // both ends are on character boundaries.
+                    let start = self.pos;
+                    let end = self.src[start..]
+                        .iter()
+                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                        .map_or(self.src.len(), |n| start + n);
+                    text.push_str(&self.text[start..end]);
+                    offsets.extend((start..end).map(|i| abs(self, i)));
+                    self.pos = end;
                 }
             }
         }

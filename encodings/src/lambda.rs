@@ -262,7 +262,7 @@ pub fn classify(arn: &str) -> Result<LambdaResource, LambdaArnError> {
                         .find(|t| t.arn_format.contains(&marker))
                 })
                 .map(|t| LambdaResource::Other {
-                    resource_type: t.name.clone(),
+                    resource_type: t.name.to_string(),
                     name: parts[1..].join(":"),
                 })
                 .ok_or_else(|| LambdaArnError::Kind(other.to_string()))
@@ -290,7 +290,7 @@ pub fn check_action_resource(
     action: &Action,
     resource: &LambdaResource,
 ) -> Result<(), MismatchError> {
-    let id = format!("lambda:{}", action.name);
+    let id = format!("lambda:{}", action.name());
     if action.wildcard_only() {
         return Err(MismatchError::WildcardOnly {
             action: id,
@@ -298,9 +298,9 @@ pub fn check_action_resource(
         });
     }
     let accepted: Vec<&str> = action
-        .resource_types
+        .resource_types()
         .iter()
-        .map(|r| r.resource_type.name.as_str())
+        .map(|r| r.resource_type().name)
         .collect();
     let kinds = resource.resource_types();
     if !accepted
@@ -313,7 +313,7 @@ pub fn check_action_resource(
             expected: accepted.join(" or "),
         });
     }
-    if action.name.eq_ignore_ascii_case("InvokeFunctionUrl")
+    if action.name().eq_ignore_ascii_case("InvokeFunctionUrl")
         && matches!(
             resource,
             LambdaResource::Version { .. } | LambdaResource::Latest { .. }
@@ -334,7 +334,7 @@ pub fn request_shape_ok(action: &str, resource: &str) -> bool {
         return !action.to_ascii_lowercase().starts_with("lambda:");
     };
     if resource == "*" {
-        return known.wildcard_only() || known.resource_types.iter().any(|r| !r.required);
+        return known.wildcard_only() || known.resource_types().iter().any(|r| !r.required());
     }
     classify(resource).is_ok_and(|r| check_action_resource(known, &r).is_ok())
 }

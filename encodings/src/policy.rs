@@ -209,10 +209,14 @@ pub fn arn_shape() -> Glob {
         tokens.push(GlobToken::Char(':'));
     }
     tokens.push(GlobToken::AnyRun);
-    Glob {
-        tokens,
-        case_insensitive: false,
-    }
+    Glob::from_folded(tokens, false)
+}
+
+/// Whether `v` matches [`arn_shape`]: it has at least five colons (the first five components
+/// are then colon-free by construction). What the evaluator asks of every value an ARN
+/// operator reads, without building the glob.
+pub fn is_arn_shaped(v: &str) -> bool {
+    v.bytes().filter(|&b| b == b':').nth(4).is_some()
 }
 
 /// The policy types of §5.2, each with its own element rules.

@@ -108,44 +108,7 @@ impl PrincipalKind {
     /// Classifies a principal string. Anything that is not an IAM/STS ARN, `anonymous` or `*`
     /// is a service principal name.
     pub fn of(principal: &str) -> PrincipalKind {
-        if principal == "anonymous" || principal == "*" {
-            return PrincipalKind::Anonymous;
-        }
-        let Some(Arn {
-            partition,
-            service,
-            account,
-            resource: rest,
-            ..
-        }) = Arn::parse(principal)
-        else {
-            return PrincipalKind::Service {
-                name: principal.to_string(),
-            };
-        };
-        let account = account.to_string();
-        match (service, rest.split_once('/')) {
-            ("iam", None) if rest == "root" => PrincipalKind::AccountRoot { account },
-            ("iam", Some(("role", _))) => PrincipalKind::Role {
-                account,
-                role_arn: principal.to_string(),
-            },
-            ("iam", Some(("user", path))) => PrincipalKind::User {
-                name: path.rsplit('/').next().unwrap_or(path).to_string(),
-                account,
-            },
-            ("sts", Some(("assumed-role", path))) => {
-                let role = path.split('/').next().unwrap_or(path);
-                PrincipalKind::AssumedRole {
-                    role_arn: format!("arn:{partition}:iam::{account}:role/{role}"),
-                    account,
-                }
-            }
-            ("sts", Some(("federated-user", _))) => PrincipalKind::FederatedUser { account },
-            _ => PrincipalKind::Service {
-                name: principal.to_string(),
-            },
-        }
+        Caller::of(principal).to_kind()
     }
 
     /// The principal's own account (IAM principals only).
@@ -157,6 +120,129 @@ impl PrincipalKind {
             | PrincipalKind::User { account, .. }
             | PrincipalKind::FederatedUser { account } => Some(account),
             PrincipalKind::Service { .. } | PrincipalKind::Anonymous => None,
+        }
+    }
+}
+
+/// What kind of caller a principal string denotes, borrowed from the string: what
+/// [`PrincipalKind`] holds, without allocating. The evaluator asks it of every request; an
+/// assumed role's role ARN, which is not a substring of the principal, is written only when
+/// asked for ([`Caller::role_arn`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller<'a> {
+    AccountRoot {
+        account: &'a str,
+    },
+    Role {
+        account: &'a str,
+        role_arn: &'a str,
+    },
+    /// `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    AssumedRole {
+        partition: &'a str,
+        account: &'a str,
+        role: &'a str,
+    },
+    User {
+        account: &'a str,
+        name: &'a str,
+    },
+    FederatedUser {
+        account: &'a str,
+    },
+    Service {
+        name: &'a str,
+    },
+    Anonymous,
+}
+
+impl<'a> Caller<'a> {
+    /// Classifies a principal string (see [`PrincipalKind::of`]).
+    pub fn of(principal: &'a str) -> Caller<'a> {
+        if principal == "anonymous" || principal == "*" {
+            return Caller::Anonymous;
+        }
+        let Some(Arn {
+            partition,
+            service,
+            account,
+            resource: rest,
+            ..
+        }) = Arn::parse(principal)
+        else {
+            return Caller::Service { name: principal };
+        };
+        match (service, rest.split_once('/')) {
+            ("iam", None) if rest == "root" => Caller::AccountRoot { account },
+            ("iam", Some(("role", _))) => Caller::Role {
+                account,
+                role_arn: principal,
+            },
+            ("iam", Some(("user", path))) => Caller::User {
+                name: path.rsplit('/').next().unwrap_or(path),
+                account,
+            },
+            ("sts", Some(("assumed-role", path))) => Caller::AssumedRole {
+                partition,
+                account,
+                role: path.split('/').next().unwrap_or(path),
+            },
+            ("sts", Some(("federated-user", _))) => Caller::FederatedUser { account },
+            _ => Caller::Service { name: principal },
+        }
+    }
+
+    /// The principal's own account (IAM principals only).
+    pub fn account(self) -> Option<&'a str> {
+        match self {
+            Caller::AccountRoot { account }
+            | Caller::Role { account, .. }
+            | Caller::AssumedRole { account, .. }
+            | Caller::User { account, .. }
+            | Caller::FederatedUser { account } => Some(account),
+            Caller::Service { .. } | Caller::Anonymous => None,
+        }
+    }
+
+    /// The role ARN of a role or of a role session (`arn:PARTITION:iam::ACCOUNT:role/ROLE`).
+    pub fn role_arn(self) -> Option<std::borrow::Cow<'a, str>> {
+        match self {
+            Caller::Role { role_arn, .. } => Some(std::borrow::Cow::Borrowed(role_arn)),
+            Caller::AssumedRole {
+                partition,
+                account,
+                role,
+            } => Some(std::borrow::Cow::Owned(format!(
+                "arn:{partition}:iam::{account}:role/{role}"
+            ))),
+            _ => None,
+        }
+    }
+
+    /// The owned form.
+    pub fn to_kind(self) -> PrincipalKind {
+        let owned = |s: &str| s.to_string();
+        match self {
+            Caller::AccountRoot { account } => PrincipalKind::AccountRoot {
+                account: owned(account),
+            },
+            Caller::Role { account, role_arn } => PrincipalKind::Role {
+                account: owned(account),
+                role_arn: owned(role_arn),
+            },
+            Caller::AssumedRole { account, .. } => PrincipalKind::AssumedRole {
+                account: owned(account),
+                role_arn: self.role_arn().map(|a| a.into_owned()).unwrap_or_default(),
+            },
+            Caller::User { account, name } => PrincipalKind::User {
+                account: owned(account),
+                name: owned(name),
+            },
+            Caller::FederatedUser { account } => PrincipalKind::FederatedUser {
+                account: owned(account),
+            },
+            Caller::Service { name } => PrincipalKind::Service { name: owned(name) },
+            Caller::Anonymous => PrincipalKind::Anonymous,
         }
     }
 }
@@ -219,46 +305,55 @@ impl Request {
         PrincipalKind::of(&self.principal)
     }
 
+    /// The caller, borrowed from the principal string.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller::of(&self.principal)
+    }
+
     /// The value of a derived key, computed from principal and resource.
     pub fn derived(&self, key: &str) -> Option<ContextValue> {
-        let kind = self.kind();
+        self.derived_for(self.caller(), key)
+    }
+
+    /// [`Request::derived`] with the caller already worked out (`caller` must be
+    /// [`Request::caller`]).
+    pub fn derived_for(&self, caller: Caller<'_>, key: &str) -> Option<ContextValue> {
         let single = |s: &str| Some(ContextValue::Single(s.to_string()));
         match key {
-            "aws:principalarn" => match &kind {
-                PrincipalKind::Role { role_arn, .. }
-                | PrincipalKind::AssumedRole { role_arn, .. } => single(role_arn),
-                PrincipalKind::AccountRoot { .. }
-                | PrincipalKind::User { .. }
-                | PrincipalKind::FederatedUser { .. } => single(&self.principal),
+            "aws:principalarn" => match caller {
+                Caller::Role { .. } | Caller::AssumedRole { .. } => caller
+                    .role_arn()
+                    .map(|a| ContextValue::Single(a.into_owned())),
+                Caller::AccountRoot { .. } | Caller::User { .. } | Caller::FederatedUser { .. } => {
+                    single(&self.principal)
+                }
                 _ => None,
             },
-            "aws:principalaccount" => match &kind {
-                PrincipalKind::Anonymous => single("anonymous"),
-                k => k.account().and_then(single),
+            "aws:principalaccount" => match caller {
+                Caller::Anonymous => single("anonymous"),
+                c => c.account().and_then(single),
             },
-            "aws:principaltype" => match kind {
-                PrincipalKind::AccountRoot { .. } => single("Account"),
-                PrincipalKind::Role { .. } | PrincipalKind::AssumedRole { .. } => {
-                    single("AssumedRole")
-                }
-                PrincipalKind::User { .. } => single("User"),
-                PrincipalKind::FederatedUser { .. } => single("FederatedUser"),
-                PrincipalKind::Anonymous => single("Anonymous"),
-                PrincipalKind::Service { .. } => None,
+            "aws:principaltype" => match caller {
+                Caller::AccountRoot { .. } => single("Account"),
+                Caller::Role { .. } | Caller::AssumedRole { .. } => single("AssumedRole"),
+                Caller::User { .. } => single("User"),
+                Caller::FederatedUser { .. } => single("FederatedUser"),
+                Caller::Anonymous => single("Anonymous"),
+                Caller::Service { .. } => None,
             },
-            "aws:principalisawsservice" => match kind {
-                PrincipalKind::Anonymous => None,
-                PrincipalKind::Service { .. } => single("true"),
+            "aws:principalisawsservice" => match caller {
+                Caller::Anonymous => None,
+                Caller::Service { .. } => single("true"),
                 _ => single("false"),
             },
-            "aws:principalservicename" => match kind {
-                PrincipalKind::Service { name } => single(&name),
+            "aws:principalservicename" => match caller {
+                Caller::Service { name } => single(name),
                 _ => None,
             },
             "aws:resourceaccount" => (!self.resource_account.is_empty())
                 .then(|| ContextValue::Single(self.resource_account.clone())),
-            "aws:username" => match kind {
-                PrincipalKind::User { name, .. } => single(&name),
+            "aws:username" => match caller {
+                Caller::User { name, .. } => single(name),
                 _ => None,
             },
             _ => None,
@@ -267,21 +362,35 @@ impl Request {
 
     /// The value of a context key (lower-cased name): as given, else derived.
     pub fn value(&self, key: &str) -> Option<std::borrow::Cow<'_, ContextValue>> {
+        self.value_for(self.caller(), key)
+    }
+
+    /// [`Request::value`] with the caller already worked out.
+    pub fn value_for(
+        &self,
+        caller: Caller<'_>,
+        key: &str,
+    ) -> Option<std::borrow::Cow<'_, ContextValue>> {
         match self.context.get(key) {
             Some(e) => Some(std::borrow::Cow::Borrowed(&e.value)),
-            None => self.derived(key).map(std::borrow::Cow::Owned),
+            None => self.derived_for(caller, key).map(std::borrow::Cow::Owned),
         }
     }
 
     /// The single value of a key, for policy variables (multivalued keys cannot be variables).
     pub fn single(&self, key: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.single_for(self.caller(), key)
+    }
+
+    /// [`Request::single`] with the caller already worked out.
+    pub fn single_for(&self, caller: Caller<'_>, key: &str) -> Option<std::borrow::Cow<'_, str>> {
         match self.context.get(key) {
             Some(ContextEntry {
                 value: ContextValue::Single(s),
                 ..
             }) => Some(std::borrow::Cow::Borrowed(s.as_str())),
             Some(_) => None,
-            None => match self.derived(key) {
+            None => match self.derived_for(caller, key) {
                 Some(ContextValue::Single(s)) => Some(std::borrow::Cow::Owned(s)),
                 _ => None,
             },

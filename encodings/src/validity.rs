@@ -114,22 +114,22 @@ pub fn check(request: &Request) -> Vec<Invalid> {
         let supported = match (info, action) {
             (Some(k), _) if k.global => true,
             (Some(k), Some(a)) => {
-                a.condition_keys.iter().any(|x| x.name.eq_ignore_ascii_case(&k.name))
-                    || a.resource_types
+                a.condition_keys().any(|x| x.name.eq_ignore_ascii_case(k.name))
+                    || a.resource_types()
                         .iter()
-                        .any(|r| r.condition_keys.iter().any(|x| x.name.eq_ignore_ascii_case(&k.name)))
-                    || a.resource_types.iter().any(|r| {
-                        r.resource_type
+                        .any(|r| r.condition_keys().any(|x| x.name.eq_ignore_ascii_case(k.name)))
+                    || a.resource_types().iter().any(|r| {
+                        r.resource_type()
                             .condition_keys
                             .iter()
-                            .any(|x| x.name.eq_ignore_ascii_case(&k.name))
+                            .any(|x| x.name.eq_ignore_ascii_case(k.name))
                     })
                     // A key of the action's service that the data lists for the service as a
                     // whole (tags, `${service}:ResourceTag/…`).
                     || k.name
                         .split(':')
                         .next()
-                        .is_some_and(|s| s.eq_ignore_ascii_case(&a.service) && k.is_template())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(a.service()) && k.is_template())
             }
             _ => false,
         };
@@ -158,9 +158,9 @@ fn resource(a: &Action, request: &Request, out: &mut Vec<Invalid>) {
     if r == "*" {
         // `*` is what a request names for an action that takes no resource, or one whose
         // resource is optional.
-        if !(a.wildcard_only() || a.resource_types.iter().any(|t| !t.required)) {
+        if !(a.wildcard_only() || a.resource_types().iter().any(|t| !t.required())) {
             out.push(Invalid::WrongResourceType {
-                action: a.id.clone(),
+                action: a.id().to_string(),
                 resource: r.clone(),
             });
         }
@@ -168,14 +168,14 @@ fn resource(a: &Action, request: &Request, out: &mut Vec<Invalid>) {
     }
     if a.wildcard_only() {
         out.push(Invalid::ResourceNotTaken {
-            action: a.id.clone(),
+            action: a.id().to_string(),
             resource: r.clone(),
         });
         return;
     }
     let Some(arn) = Arn::parse(r) else {
         out.push(Invalid::WrongResourceType {
-            action: a.id.clone(),
+            action: a.id().to_string(),
             resource: r.clone(),
         });
         return;
@@ -190,12 +190,12 @@ fn resource(a: &Action, request: &Request, out: &mut Vec<Invalid>) {
         out.push(Invalid::Account(arn.account.to_string()));
     }
     let fits = a
-        .resource_types
+        .resource_types()
         .iter()
-        .any(|t| format_matches(&t.resource_type.arn_format, r));
+        .any(|t| format_matches(t.resource_type().arn_format, r));
     if !fits {
         out.push(Invalid::WrongResourceType {
-            action: a.id.clone(),
+            action: a.id().to_string(),
             resource: r.clone(),
         });
     }

@@ -100,13 +100,13 @@ fn real_request(request: &Value) -> bool {
     let Some(known) = ServiceData::get().action(action) else {
         return false;
     };
-    if known.resource_types.is_empty() {
+    if known.resource_types().is_empty() {
         return resource == "*";
     }
     known
-        .resource_types
+        .resource_types()
         .iter()
-        .any(|t| format_matches(&t.resource_type.arn_format, resource))
+        .any(|t| format_matches(t.resource_type().arn_format, resource))
 }
 
 /// Whether `text` is an instance of an ARN format, each `${Placeholder}` non-empty.

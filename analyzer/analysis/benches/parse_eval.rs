@@ -6,6 +6,9 @@
 //! 2. single-thread evaluations per second of Lambda-shaped policy sets against varied requests
 //!    (target: at least 1,000,000 per second).
 //!
+//! `-- --only eval` (or `parse`) runs one part; `-- --set N` evaluates only the `N`-th policy
+//! set (0-based), for profiling.
+//!
 //! It prints figures and never fails on them: there are no timing assertions anywhere.
 
 use std::hint::black_box;
@@ -19,11 +22,24 @@ use airtight_encodings::request::{ContextValue, Request};
 use airtight_encodings::span::FileId;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let only = value("--only");
+    let set: Option<usize> = value("--set").and_then(|s| s.parse().ok());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     println!("airtight parse/eval benchmark (single thread)\n");
-    parse_managed(&root.join("../shared/corpus/aws-managed"));
-    println!();
-    evaluate_sets();
+    if only.as_deref().is_none_or(|o| o == "parse") {
+        parse_managed(&root.join("../shared/corpus/aws-managed"));
+        println!();
+    }
+    if only.as_deref().is_none_or(|o| o == "eval") {
+        evaluate_sets(set);
+    }
 }
 
 fn parse_managed(dir: &Path) {
@@ -231,7 +247,7 @@ fn requests() -> Vec<Request> {
     out
 }
 
-fn evaluate_sets() {
+fn evaluate_sets(only: Option<usize>) {
     let sets = [
         (
             "ABAC identity policy",
@@ -265,7 +281,10 @@ fn evaluate_sets() {
     );
     let mut total_evals = 0usize;
     let mut total_time = Duration::ZERO;
-    for (name, set) in &sets {
+    for (i, (name, set)) in sets.iter().enumerate() {
+        if only.is_some_and(|o| o != i) {
+            continue;
+        }
         let mut counts = [0usize; 3];
         for r in &requests {
             counts[decision_index(evaluate(set, r).decision)] += 1;

@@ -172,9 +172,19 @@ fn is_loop(e: &io::Error) -> bool {
     e.raw_os_error() == Some(eloop)
 }
 
-/// Reads `path` if it is a regular file (a symlink is not followed here: callers resolve links
-/// first), at most [`MAX_FILE_BYTES`]. `shown` names the file in errors.
-pub fn read_regular(path: &Path, shown: &str) -> Result<Vec<u8>, ReadError> {
+/// Opens a file named on the command line for reading as a stream, with the checks of
+/// [`read_named`] (a regular file, symlinks only inside the current directory) but no bound on
+/// its size: the caller reads it piece by piece and bounds each piece (`simulate --requests`
+/// reads a JSON Lines file a line at a time).
+pub fn open_named(path: &Path) -> Result<File, ReadError> {
+    let shown = slashes(path);
+    let target = resolve_named(path)?;
+    open_regular(&target, &shown).map(|(file, _)| file)
+}
+
+/// Opens `path` if it is a regular file, checked before and after opening (the same file, still
+/// regular). `shown` names the file in errors.
+fn open_regular(path: &Path, shown: &str) -> Result<(File, Metadata), ReadError> {
     let before = fs::symlink_metadata(path).map_err(|e| ReadError::io(shown, e))?;
     check_regular(&before, shown)?;
     let file = File::open(path).map_err(|e| ReadError::io(shown, e))?;
@@ -186,6 +196,13 @@ pub fn read_regular(path: &Path, shown: &str) -> Result<Vec<u8>, ReadError> {
             io::Error::other("the file changed while it was opened"),
         ));
     }
+    Ok((file, opened))
+}
+
+/// Reads `path` if it is a regular file (a symlink is not followed here: callers resolve links
+/// first), at most [`MAX_FILE_BYTES`]. `shown` names the file in errors.
+pub fn read_regular(path: &Path, shown: &str) -> Result<Vec<u8>, ReadError> {
+    let (file, opened) = open_regular(path, shown)?;
     if opened.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
             path: shown.to_string(),

@@ -5,7 +5,8 @@
 //!   `PolicySet`;
 //! - [`pairs`] pairs two files or two directories for `diff`; [`git`] takes the pairs from two
 //!   revisions of a repository;
-//! - [`intent`] reads a `deny-check --intent` file;
+//! - [`intent`] reads a `deny-check --intent` file; [`requests`] reads the JSON Lines file of
+//!   `simulate --requests`, a line at a time;
 //! - [`config`] reads `airtight.toml` (found upward from the working directory), [`baseline`]
 //!   a lint baseline; [`output`] writes the files a run produces (`--output`,
 //!   `--write-baseline`), the one place the shell writes to the file system;
@@ -41,6 +42,7 @@ pub mod iac;
 pub mod intent;
 pub mod output;
 pub mod pairs;
+pub mod requests;
 pub mod terraform;
 pub mod world;
 pub mod yaml;

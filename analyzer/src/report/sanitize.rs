@@ -131,6 +131,16 @@ impl<'a> Sanitized<'a> {
 
 impl io::Write for Sanitized<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Printable ASCII, line breaks and tabs pass as they are (what almost all output is):
+        // no copy, no decoding.
+        if self.pending.is_empty()
+            && buf
+                .iter()
+                .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+        {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         let mut out = String::new();
         let mut rest: &[u8] = &self.pending;

@@ -51,7 +51,7 @@ pub fn decode(
     let action = s(sym.action);
     let action = crate::service_data::ServiceData::get()
         .action(&action)
-        .map_or(action, |a| a.id.clone());
+        .map_or(action, |a| a.id().to_string());
     let mut request = Request::new(
         Some(&principal),
         &action,

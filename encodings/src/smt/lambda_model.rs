@@ -34,7 +34,7 @@ fn relevant<'a>(sets: &[&PolicySet], actions: &'a [Action]) -> Vec<&'a Action> {
     actions
         .iter()
         .filter(|a| {
-            let id = format!("lambda:{}", a.name);
+            let id = format!("lambda:{}", a.name());
             statements
                 .iter()
                 .any(|s| s.action.entries.iter().any(|e| e.value.matches(&id)))
@@ -129,27 +129,26 @@ pub fn add_lambda_model(sym: &mut Symbolic, sets: &[&PolicySet]) {
         let named = factory::matches(
             &mut sym.vars,
             sym.action,
-            Glob::literal(&format!("lambda:{}", action.name), true),
+            Glob::literal(&format!("lambda:{}", action.name()), true),
         );
         names.push(named.clone());
         // Decoded requests spell the action as AWS does.
         sym.vars
-            .add_candidate(sym.action, &format!("lambda:{}", action.name));
-        let star = action.wildcard_only() || action.resource_types.iter().all(|r| !r.required);
+            .add_candidate(sym.action, &format!("lambda:{}", action.name()));
+        let star = action.wildcard_only() || action.resource_types().iter().all(|r| !r.required());
         let formats: BTreeSet<&str> = action
-            .resource_types
+            .resource_types()
             .iter()
-            .map(|r| r.resource_type.arn_format.as_str())
+            .map(|r| r.resource_type().arn_format)
             .collect();
         let supported = |key: &str| {
             action
-                .condition_keys
-                .iter()
+                .condition_keys()
                 .chain(
                     action
-                        .resource_types
+                        .resource_types()
                         .iter()
-                        .flat_map(|r| r.condition_keys.iter()),
+                        .flat_map(|r| r.condition_keys()),
                 )
                 .any(|k| k.matches(key))
         };

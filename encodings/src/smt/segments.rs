@@ -95,10 +95,7 @@ fn walk(
                 if rest == FALSE {
                     continue;
                 }
-                let sub = Glob {
-                    tokens: tokens[pos..end].to_vec(),
-                    case_insensitive: glob.case_insensitive,
-                };
+                let sub = Glob::from_folded(tokens[pos..end].to_vec(), glob.case_insensitive);
                 alts.push(and2(factory::matches(vars, *v, sub), rest));
             }
             or(alts)

@@ -43,22 +43,22 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
         // action with a plain verb (`Get…`, `List…`, `Describe…`) of the same service on the
         // same resource, when it is just as much an example, reads more plainly. An action
         // that writes (permissions and tags included) is kept: it is what the change is about.
-        if action.access_level.contains("Write") || plain_verb(&action.name) {
+        if action.access_level().contains("Write") || plain_verb(action.name()) {
             return request.clone();
         }
         let mut plainer: Vec<&'static Action> = data
-            .service(&action.service)
+            .service(action.service())
             .into_iter()
             .flat_map(|s| s.actions.iter())
-            .filter(|a| plain_verb(&a.name) && fits(a, &request.resource))
+            .filter(|a| plain_verb(a.name()) && fits(a, &request.resource))
             .collect();
-        plainer.sort_by_key(|a| !a.name.starts_with("Get"));
+        plainer.sort_by_key(|a| !a.name().starts_with("Get"));
         return plainer
             .into_iter()
             .take(PLAINER)
             .map(|a| {
                 let mut candidate = request.clone();
-                candidate.action = a.id.clone();
+                candidate.action = a.id().to_string();
                 candidate
             })
             .find(|c| keep(c))
@@ -76,13 +76,13 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
         // action's resource types, in the request's account and region.
         let resources: Vec<String> = if fits(action, &request.resource) {
             vec![request.resource.clone()]
-        } else if action.resource_types.is_empty() {
+        } else if action.resource_types().is_empty() {
             vec!["*".to_string()]
         } else {
             action
-                .resource_types
+                .resource_types()
                 .iter()
-                .map(|t| instance(&t.resource_type.arn_format, request))
+                .map(|t| instance(t.resource_type().arn_format, request))
                 .collect()
         };
         for resource in resources {
@@ -91,7 +91,7 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
                 break 'actions;
             }
             let mut candidate = request.clone();
-            candidate.action = action.id.clone();
+            candidate.action = action.id().to_string();
             // The resource's account follows its ARN when that names one.
             if let Some(account) = Arn::parse(&resource)
                 .map(|a| a.account.to_string())
@@ -110,7 +110,7 @@ pub fn realize(request: &Request, keep: &dyn Fn(&Request) -> bool) -> Request {
     if data.action(&request.action).is_none() {
         for action in candidates(&request.action).take(CANDIDATES) {
             let mut candidate = request.clone();
-            candidate.action = action.id.clone();
+            candidate.action = action.id().to_string();
             if keep(&candidate) {
                 return candidate;
             }
@@ -148,10 +148,10 @@ fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
     services.retain(|s| seen.insert(s.clone()));
     // Plain reading verbs first (`Get…` before `List…`/`Describe…`), then other reading
     // actions, then the rest.
-    let rank = |a: &Action| match (a.name.starts_with("Get"), plain_verb(&a.name)) {
+    let rank = |a: &Action| match (a.name().starts_with("Get"), plain_verb(a.name())) {
         (true, _) => 0,
         (false, true) => 1,
-        _ if matches!(a.access_level.as_str(), "Read" | "List") => 2,
+        _ if matches!(a.access_level(), "Read" | "List") => 2,
         _ => 3,
     };
     services
@@ -167,13 +167,13 @@ fn candidates(action: &str) -> impl Iterator<Item = &'static Action> {
 /// Whether `resource` is one `action` acts on: `*` for an action without resource types,
 /// else an instance of one of its types' ARN formats.
 fn fits(action: &Action, resource: &str) -> bool {
-    if action.resource_types.is_empty() {
+    if action.resource_types().is_empty() {
         return resource == "*";
     }
     action
-        .resource_types
+        .resource_types()
         .iter()
-        .any(|t| bind(&pieces(&t.resource_type.arn_format), resource, false).is_some())
+        .any(|t| bind(&pieces(t.resource_type().arn_format), resource, false).is_some())
 }
 
 /// One piece of an ARN format: literal text or a `${Placeholder}` (its name).

@@ -1,4 +1,6 @@
-//! Rendering one decision: [`text`] for people, [`json`] for programs.
+//! Rendering decisions: one, as [`text`] for people or [`json`] for programs; many, one
+//! [`lines`] each (`simulate --requests`).
 
 pub mod json;
+pub mod lines;
 pub mod text;

@@ -48,10 +48,10 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
                 continue;
             }
             let fits = actions.iter().any(|a| {
-                a.resource_types.iter().any(|t| {
+                a.resource_types().iter().any(|t| {
                     globs
                         .iter()
-                        .any(|g| resource_fits(g, &t.resource_type.arn_format))
+                        .any(|g| resource_fits(g, &t.resource_type().arn_format))
                 })
             });
             if fits {
@@ -62,15 +62,15 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             let wanted = if first.wildcard_only() {
                 format!(
                     "`{}` acts on no resource type: grant it on `\"Resource\": \"*\"`",
-                    first.id
+                    first.id()
                 )
             } else {
                 let formats: Vec<&str> = first
-                    .resource_types
+                    .resource_types()
                     .iter()
-                    .map(|t| t.resource_type.arn_format.as_str())
+                    .map(|t| t.resource_type().arn_format)
                     .collect();
-                format!("`{}` acts on {}", first.id, formats.join(", "))
+                format!("`{}` acts on {}", first.id(), formats.join(", "))
             };
             out.push(
                 Diagnostic::warning(

@@ -27,10 +27,10 @@ pub const ID: &str = "condition-key-not-supported";
 
 /// Whether `action` lists `key` (lower-cased), for itself or one of its resource types.
 fn supports(action: &Action, key: &str) -> bool {
-    action.condition_keys.iter().any(|k| k.matches(key))
-        || action.resource_types.iter().any(|r| {
-            r.condition_keys.iter().any(|k| k.matches(key))
-                || r.resource_type
+    action.condition_keys().any(|k| k.matches(key))
+        || action.resource_types().iter().any(|r| {
+            r.condition_keys().any(|k| k.matches(key))
+                || r.resource_type()
                     .condition_keys
                     .iter()
                     .any(|k| k.matches(key))
@@ -60,7 +60,7 @@ pub fn check(policy: &Policy, _cx: &Context<'_>) -> Vec<Diagnostic> {
             if actions.iter().any(|a| supports(a, &c.key.name)) {
                 continue;
             }
-            let names: Vec<&str> = actions.iter().take(3).map(|a| a.id.as_str()).collect();
+            let names: Vec<&str> = actions.iter().take(3).map(|a| a.id()).collect();
             let more = if actions.len() > 3 {
                 format!(" and {} more", actions.len() - 3)
             } else {

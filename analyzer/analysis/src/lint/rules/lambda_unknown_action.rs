@@ -39,7 +39,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             let real = lambda
                 .actions
                 .iter()
-                .any(|a| e.value.matches(&format!("lambda:{}", a.name)));
+                .any(|a| e.value.matches(&format!("lambda:{}", a.name())));
             if real {
                 continue;
             }
@@ -67,7 +67,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             let close = || {
                 e.value
                     .is_literal()
-                    .then(|| suggest(name, lambda.actions.iter().map(|a| a.name.as_str())))
+                    .then(|| suggest(name, lambda.actions.iter().map(|a| a.name())))
                     .flatten()
             };
             d = match (api, close()) {

@@ -41,15 +41,15 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
                 continue;
             }
             let fits = actions.iter().any(|a| {
-                a.resource_types
+                a.resource_types()
                     .iter()
-                    .any(|t| resource_fits(&glob, &t.resource_type.arn_format))
+                    .any(|t| resource_fits(&glob, &t.resource_type().arn_format))
             });
             if fits {
                 continue;
             }
             let text = spelling(cx, r.span, &text);
-            let mut services: Vec<&str> = actions.iter().map(|a| a.service.as_str()).collect();
+            let mut services: Vec<&str> = actions.iter().map(|a| a.service()).collect();
             services.dedup();
             out.push(
                 Diagnostic::warning(

@@ -50,7 +50,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
                 e.span,
             )
             .with_label("no action has this name");
-            d = match suggest(&name, service.actions.iter().map(|a| a.name.as_str())) {
+            d = match suggest(&name, service.actions.iter().map(|a| a.name())) {
                 Some(a) => d.with_note(format!("did you mean `{}:{a}`?", service.prefix)),
                 None => d.with_note("an entry that names no action grants or denies nothing; check the spelling against the Service Authorization Reference"),
             };

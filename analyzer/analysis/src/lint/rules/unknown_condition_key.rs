@@ -52,12 +52,12 @@ pub fn check(policy: &Policy, _cx: &Context<'_>) -> Vec<Diagnostic> {
                 let keys = data.condition_keys();
                 let same_prefix: Vec<&str> = keys
                     .iter()
-                    .map(|k| k.name.as_str())
+                    .map(|k| k.name)
                     .filter(|k| k.to_ascii_lowercase().starts_with(&format!("{prefix}:")))
                     .collect();
                 suggest(key, same_prefix).map(|k| format!("did you mean `{k}`?"))
             } else {
-                suggest(&prefix, data.services().map(|s| s.prefix.as_str()))
+                suggest(&prefix, data.services().map(|s| s.prefix))
                     .map(|p| format!("`{prefix}` is not a service prefix; did you mean `{p}`?"))
             };
             d = match suggestion {

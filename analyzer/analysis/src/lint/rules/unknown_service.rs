@@ -43,7 +43,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
                 e.span,
             )
             .with_label("no service has this prefix");
-            d = match suggest(&prefix, data.services().map(|s| s.prefix.as_str())) {
+            d = match suggest(&prefix, data.services().map(|s| s.prefix)) {
                 Some(p) => d.with_note(format!("did you mean `{p}`?")),
                 None => d.with_note("an entry that names no service matches no action; check the prefix against the Service Authorization Reference"),
             };
