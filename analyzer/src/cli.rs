@@ -88,9 +88,8 @@ pub enum Command {
 
 const SIMULATE_EXAMPLES: &str = "Examples:
   airtight simulate --request req.json --identity role-policy.json
-  airtight simulate --request req.json --resource-policy function-policy.json --format json
   airtight simulate --request req.json --identity p.json --scp root.json --scp ou.json,ou-extra.json
-  airtight simulate --requests expectations.jsonl --identity p.json --format json";
+  airtight simulate --requests expectations.jsonl --resource-policy function-policy.json --format json";
 
 const EQUIV_EXAMPLES: &str = "Examples:
   airtight equiv old.json new.json
