@@ -51,7 +51,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
                 a.resource_types().iter().any(|t| {
                     globs
                         .iter()
-                        .any(|g| resource_fits(g, &t.resource_type().arn_format))
+                        .any(|g| resource_fits(g, t.resource_type().arn_format))
                 })
             });
             if fits {

@@ -43,7 +43,7 @@ pub fn check(policy: &Policy, cx: &Context<'_>) -> Vec<Diagnostic> {
             let fits = actions.iter().any(|a| {
                 a.resource_types()
                     .iter()
-                    .any(|t| resource_fits(&glob, &t.resource_type().arn_format))
+                    .any(|t| resource_fits(&glob, t.resource_type().arn_format))
             });
             if fits {
                 continue;

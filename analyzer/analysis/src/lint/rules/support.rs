@@ -85,12 +85,12 @@ pub fn actions_matching(glob: &Glob) -> Vec<&'static Action> {
     match split_action(glob) {
         Some((prefix, _)) => data
             .service(&prefix)
-            .map(|s| s.actions.iter().filter(|a| glob.matches(&a.id())).collect())
+            .map(|s| s.actions.iter().filter(|a| glob.matches(a.id())).collect())
             .unwrap_or_default(),
         None => data
             .services()
             .flat_map(|s| s.actions.iter())
-            .filter(|a| glob.matches(&a.id()))
+            .filter(|a| glob.matches(a.id()))
             .collect(),
     }
 }
