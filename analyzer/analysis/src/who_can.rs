@@ -279,13 +279,7 @@ fn settle(
     question: &WhoCanQuestion,
     resources: &[String],
 ) -> Option<Access> {
-    let cannot = || Access {
-        who: who.clone(),
-        outcome: Outcome::NoneExists,
-        examples: Vec::new(),
-        conditions: Vec::new(),
-        method: Method::Cover,
-    };
+    let cannot = || no_access(who);
     let root_of = match who {
         Who::Principal { .. } => None,
         Who::Root { account } => Some(account),
@@ -336,37 +330,11 @@ fn settle(
             continue;
         }
         open = true;
-        // The plain request, decided by the evaluator.
-        for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
-            let request = plain_request(world, &p.arn, action, resource);
-            let evaluation = evaluate(&set, &request);
-            // A function-URL call is authorized twice (docs/semantics.md §7.7).
-            let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
-                || evaluate(&set, &query::url_invoke_request(&request)).decision == Decision::Allow;
-            if evaluation.decision == Decision::Allow && twin_allowed {
-                return Some(Access {
-                    who: who.clone(),
-                    outcome: Outcome::Found,
-                    conditions: vec![Vec::new()],
-                    examples: vec![Counterexample {
-                        why: explain(&set, &request),
-                        request,
-                        left: evaluation,
-                        right: None,
-                        why_right: Vec::new(),
-                    }],
-                    method: Method::Guess,
-                });
-            }
+        if let Some(access) = plain_access(world, &set, &p.arn, who, question, resource) {
+            return Some(access);
         }
     }
-    (!open).then(|| Access {
-        who: who.clone(),
-        outcome: Outcome::NoneExists,
-        examples: Vec::new(),
-        conditions: Vec::new(),
-        method: Method::Cover,
-    })
+    (!open).then(|| no_access(who))
 }
 
 /// A root user's answer when the cheap steps give one: in another account, only a
@@ -393,35 +361,57 @@ fn settle_root(
             continue;
         }
         open = true;
-        for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
-            let request = plain_request(world, &arn, action, resource);
-            let evaluation = evaluate(&set, &request);
-            let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
-                || evaluate(&set, &query::url_invoke_request(&request)).decision == Decision::Allow;
-            if evaluation.decision == Decision::Allow && twin_allowed {
-                return Some(Access {
-                    who: who.clone(),
-                    outcome: Outcome::Found,
-                    conditions: vec![Vec::new()],
-                    examples: vec![Counterexample {
-                        why: explain(&set, &request),
-                        request,
-                        left: evaluation,
-                        right: None,
-                        why_right: Vec::new(),
-                    }],
-                    method: Method::Guess,
-                });
-            }
+        if let Some(access) = plain_access(world, &set, &arn, who, question, resource) {
+            return Some(access);
         }
     }
-    (!open).then(|| Access {
+    (!open).then(|| no_access(who))
+}
+
+/// The plain request of `caller` for each literal action of the question on `resource`,
+/// decided by the evaluator: the first one `set` allows is an answer with no condition.
+fn plain_access(
+    world: &World,
+    set: &PolicySet,
+    caller: &str,
+    who: &Who,
+    question: &WhoCanQuestion,
+    resource: &str,
+) -> Option<Access> {
+    for action in question.actions.iter().filter(|a| !a.contains(['*', '?'])) {
+        let request = plain_request(world, caller, action, resource);
+        let evaluation = evaluate(set, &request);
+        // A function-URL call is authorized twice (docs/semantics.md §7.7).
+        let twin_allowed = !action.eq_ignore_ascii_case("lambda:InvokeFunctionUrl")
+            || evaluate(set, &query::url_invoke_request(&request)).decision == Decision::Allow;
+        if evaluation.decision == Decision::Allow && twin_allowed {
+            return Some(Access {
+                who: who.clone(),
+                outcome: Outcome::Found,
+                conditions: vec![Vec::new()],
+                examples: vec![Counterexample {
+                    why: explain(set, &request),
+                    request,
+                    left: evaluation,
+                    right: None,
+                    why_right: Vec::new(),
+                }],
+                method: Method::Guess,
+            });
+        }
+    }
+    None
+}
+
+/// The answer for a caller no statement can let in, settled without the solver.
+fn no_access(who: &Who) -> Access {
+    Access {
         who: who.clone(),
         outcome: Outcome::NoneExists,
         examples: Vec::new(),
         conditions: Vec::new(),
         method: Method::Cover,
-    })
+    }
 }
 
 /// The answers of principals that share their policies, boundary, tags and account: one

@@ -1959,35 +1959,22 @@ impl<'j> Cfn<'j> {
                         None
                     }
                 });
-            if let Some(trust) = &p.trust {
+            let trust = p.trust.as_ref().map(|trust| {
                 out.note_unknowns(&p.arn, "trust", trust, &self.guessed);
-                let policy = policy_from(trust, PolicyKind::Resource, file, &mut self.diags);
-                account.resources.insert(
-                    p.arn.clone(),
-                    Resource {
-                        arn: p.arn.clone(),
-                        policy,
-                        tags: BTreeMap::new(),
-                    },
-                );
-            }
-            if !unknown.is_empty() {
-                out.unknown_managed.insert(p.arn.clone(), unknown);
-            }
-            account.principals.insert(
-                p.arn.clone(),
-                Principal {
-                    arn: p.arn.clone(),
-                    kind: p.kind,
-                    name: p.name.clone(),
-                    path: p.path.clone(),
-                    tags: p.tags.clone(),
-                    identity,
-                    boundary,
-                    problems,
-                    shared_key: String::new(),
-                },
-            );
+                policy_from(trust, PolicyKind::Resource, file, &mut self.diags)
+            });
+            let principal = Principal {
+                arn: p.arn.clone(),
+                kind: p.kind,
+                name: p.name.clone(),
+                path: p.path.clone(),
+                tags: p.tags.clone(),
+                identity,
+                boundary,
+                problems,
+                shared_key: String::new(),
+            };
+            out.place_principal(&mut account, principal, trust, unknown);
             let _ = p.external;
         }
         for (arn, (id, tags)) in &self.functions {

@@ -18,7 +18,7 @@ use airtight_encodings::json::{self, Json, JsonKind, JsonString, Member};
 use airtight_encodings::parse::{check_kind, parse_policy_json};
 use airtight_encodings::policy::{Policy, PolicyKind};
 use airtight_encodings::span::{FileId, Span};
-use airtight_encodings::world::World;
+use airtight_encodings::world::{Account, Principal, Resource, World};
 
 use super::yaml;
 
@@ -235,6 +235,33 @@ impl IacWorld {
             .entry(arn.to_string())
             .or_default()
             .insert(name.to_string());
+    }
+
+    /// Places a principal read from a template or plan in `account`: its trust policy (if it
+    /// has one; `None` inside when the document has errors) as the role's resource policy, the
+    /// managed policies whose statements are not known (`unknown`), and the principal itself.
+    pub fn place_principal(
+        &mut self,
+        account: &mut Account,
+        principal: Principal,
+        trust: Option<Option<Policy>>,
+        unknown: BTreeMap<String, Span>,
+    ) {
+        let arn = principal.arn.clone();
+        if let Some(policy) = trust {
+            account.resources.insert(
+                arn.clone(),
+                Resource {
+                    arn: arn.clone(),
+                    policy,
+                    tags: BTreeMap::new(),
+                },
+            );
+        }
+        if !unknown.is_empty() {
+            self.unknown_managed.insert(arn.clone(), unknown);
+        }
+        account.principals.insert(arn, principal);
     }
 }
 

@@ -288,6 +288,18 @@ impl<'j> Side<'_, 'j> {
             .and_then(|v| v.text().map(str::to_string))
     }
 
+    /// The texts of a list attribute (none when it is absent or unknown).
+    fn texts(&mut self, r: &Res<'j>, key: &str) -> Vec<String> {
+        self.value(r, key)
+            .map(|v| {
+                v.items()
+                    .into_iter()
+                    .filter_map(|i| i.text().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The value of `address.attr` on this side, computed for ARNs that are known only after
     /// apply.
     fn attribute(&mut self, address: &str, attr: &str, at: Span, depth: usize) -> Option<V> {
@@ -564,15 +576,7 @@ impl<'j> Side<'_, 'j> {
                             ("roles", PrincipalType::Role),
                             ("users", PrincipalType::User),
                         ] {
-                            let names: Vec<String> = self
-                                .value(&r, key)
-                                .map(|v| {
-                                    v.items()
-                                        .into_iter()
-                                        .filter_map(|i| i.text().map(str::to_string))
-                                        .collect()
-                                })
-                                .unwrap_or_default();
+                            let names = self.texts(&r, key);
                             for name in names {
                                 if let Some(arn) = by_name(&mut principals, kind, &name) {
                                     if let Some(p) = principals.get_mut(&arn) {
@@ -582,15 +586,7 @@ impl<'j> Side<'_, 'j> {
                                 }
                             }
                         }
-                        let names: Vec<String> = self
-                            .value(&r, "groups")
-                            .map(|v| {
-                                v.items()
-                                    .into_iter()
-                                    .filter_map(|i| i.text().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let names = self.texts(&r, "groups");
                         for name in names {
                             if let Some(g) = groups.get_mut(&name) {
                                 g.managed.push(policy.clone());
@@ -601,15 +597,7 @@ impl<'j> Side<'_, 'j> {
                 }
                 "aws_iam_group_membership" => {
                     let group = self.text(&r, "group").unwrap_or_default();
-                    let users: Vec<String> = self
-                        .value(&r, "users")
-                        .map(|v| {
-                            v.items()
-                                .into_iter()
-                                .filter_map(|i| i.text().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let users = self.texts(&r, "users");
                     for u in users {
                         if let Some(arn) = by_name(&mut principals, PrincipalType::User, &u) {
                             if let Some(p) = principals.get_mut(&arn) {
@@ -621,15 +609,7 @@ impl<'j> Side<'_, 'j> {
                 }
                 "aws_iam_user_group_membership" => {
                     let user = self.text(&r, "user").unwrap_or_default();
-                    let list: Vec<String> = self
-                        .value(&r, "groups")
-                        .map(|v| {
-                            v.items()
-                                .into_iter()
-                                .filter_map(|i| i.text().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let list = self.texts(&r, "groups");
                     if let Some(arn) = by_name(&mut principals, PrincipalType::User, &user) {
                         if let Some(p) = principals.get_mut(&arn) {
                             p.groups.extend(list);
@@ -844,35 +824,22 @@ impl<'j> Side<'_, 'j> {
                             None
                         }
                     });
-            if let Some(trust) = &p.trust {
+            let trust = p.trust.as_ref().map(|trust| {
                 out.note_unknowns(&p.arn, "assume_role_policy", trust, &[]);
-                let policy = policy_from(trust, PolicyKind::Resource, file, &mut self.diags);
-                account.resources.insert(
-                    p.arn.clone(),
-                    Resource {
-                        arn: p.arn.clone(),
-                        policy,
-                        tags: BTreeMap::new(),
-                    },
-                );
-            }
-            if !unknown.is_empty() {
-                out.unknown_managed.insert(p.arn.clone(), unknown);
-            }
-            account.principals.insert(
-                p.arn.clone(),
-                Principal {
-                    arn: p.arn.clone(),
-                    kind: p.kind,
-                    name: p.name.clone(),
-                    path: p.path.clone(),
-                    tags: p.tags.clone(),
-                    identity,
-                    boundary,
-                    problems,
-                    shared_key: String::new(),
-                },
-            );
+                policy_from(trust, PolicyKind::Resource, file, &mut self.diags)
+            });
+            let principal = Principal {
+                arn: p.arn.clone(),
+                kind: p.kind,
+                name: p.name.clone(),
+                path: p.path.clone(),
+                tags: p.tags.clone(),
+                identity,
+                boundary,
+                problems,
+                shared_key: String::new(),
+            };
+            out.place_principal(&mut account, principal, trust, unknown);
         }
         for (arn, (address, tags)) in &functions {
             out.name(arn, address);
